@@ -1,0 +1,185 @@
+//! [`Finding`]: everything a reporter needs to say about one problem.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::source::{Position, Snippet, Span};
+
+/// How bad a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing.
+    Note,
+    /// Should be fixed.
+    Warning,
+    /// Must be fixed.
+    Error,
+}
+
+impl Severity {
+    /// Parses `error`, `warning` or `note`.
+    pub fn from_name(s: &str) -> Option<Self> {
+        match s {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "note" => Some(Severity::Note),
+            _ => None,
+        }
+    }
+
+    /// The lowercase name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// How a catalog fact matched.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MatchKind {
+    /// The text equals the fact.
+    Exact,
+    /// Equal after normalising case, punctuation, spacing, legal suffixes.
+    Normalized,
+    /// A pattern (glob, prefix) matched.
+    Pattern,
+}
+
+/// Why an asset was identified as a vendor.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Evidence {
+    /// The asset field that matched (`vendor`, `brand`, `model`, `mac`, …).
+    pub field: String,
+    /// The text in that field.
+    pub value: String,
+    /// The catalog fact that matched, e.g. `brand "EZVIZ"`.
+    pub fact: String,
+    /// How it matched.
+    #[serde(rename = "match")]
+    pub how: MatchKind,
+    /// Where the value is, in the finding's file.
+    #[serde(skip)]
+    pub span: Option<Span>,
+}
+
+/// A place in a file, with what to say there.
+#[derive(Clone, Debug)]
+pub struct Label {
+    /// Text covering the span.
+    pub snippet: Snippet,
+    /// Byte span in the file.
+    pub span: Span,
+    /// What is wrong (or relevant) at that spot.
+    pub message: String,
+}
+
+impl Label {
+    /// A label.
+    pub fn new(snippet: Snippet, span: Span, message: impl Into<String>) -> Self {
+        Label {
+            snippet,
+            span,
+            message: message.into(),
+        }
+    }
+
+    /// The file, as displayed.
+    pub fn file(&self) -> &str {
+        self.snippet.name()
+    }
+
+    /// Start and end positions.
+    pub fn range(&self) -> (Position, Position) {
+        self.snippet.range(&self.span)
+    }
+}
+
+/// One problem found in the input.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    /// `pack/rule` or `assetlint/<code>`.
+    pub rule: String,
+    /// Severity after dates and overrides.
+    pub severity: Severity,
+    /// One line saying what is wrong.
+    pub message: String,
+    /// The cell or value at fault.
+    pub primary: Label,
+    /// Context in other places: the site row, the policy rule.
+    pub related: Vec<Label>,
+    /// The asset's id.
+    pub asset_id: Option<String>,
+    /// The identified vendor's catalog id.
+    pub vendor_id: Option<String>,
+    /// Why the vendor was identified.
+    pub evidence: Vec<Evidence>,
+    /// The asset's site id.
+    pub site_id: Option<String>,
+    /// What to do.
+    pub help: Option<String>,
+    /// Where to read more.
+    pub url: Option<String>,
+    /// Stable identity: rule + asset identity + file.
+    pub fingerprint: String,
+}
+
+impl Finding {
+    /// A finding with only the essentials; the rest can be filled in.
+    pub fn new(
+        rule: impl Into<String>,
+        severity: Severity,
+        message: impl Into<String>,
+        primary: Label,
+    ) -> Self {
+        let rule = rule.into();
+        let fingerprint = fingerprint(&[&rule, primary.file(), &primary.span.start.to_string()]);
+        Finding {
+            rule,
+            severity,
+            message: message.into(),
+            primary,
+            related: Vec::new(),
+            asset_id: None,
+            vendor_id: None,
+            evidence: Vec::new(),
+            site_id: None,
+            help: None,
+            url: None,
+            fingerprint,
+        }
+    }
+
+    /// The file the finding is in.
+    pub fn file(&self) -> &str {
+        self.primary.file()
+    }
+
+    /// The order findings are reported in: file, line, column, rule.
+    pub fn sort_key(&self) -> (&str, usize, &str, &str) {
+        (self.file(), self.primary.span.start, &self.rule, &self.message)
+    }
+}
+
+/// A stable 64-bit FNV-1a hash of the parts, as 16 hex digits.
+pub fn fingerprint(parts: &[&str]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.bytes().chain(std::iter::once(0xff)) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}

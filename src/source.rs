@@ -1,0 +1,189 @@
+//! Where every value came from: byte spans and the text needed to show them.
+//!
+//! A [`Span`] is a byte range in a file's decoded UTF-8 text. A [`Snippet`]
+//! holds part of a file (a whole structured file, or one CSV row while
+//! streaming) together with where that part starts, so a finding can be
+//! rendered long after the rest of the file is gone.
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+/// A byte range in a file's decoded text.
+pub type Span = Range<usize>;
+
+/// A value together with the bytes it was read from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spanned<T> {
+    /// The value.
+    pub value: T,
+    /// Where it was written.
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    /// Pairs a value with its span.
+    pub fn new(value: T, span: Span) -> Self {
+        Spanned { value, span }
+    }
+
+    /// Maps the value, keeping the span.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Spanned<U> {
+        Spanned {
+            value: f(self.value),
+            span: self.span,
+        }
+    }
+
+    /// Borrows the value, keeping the span.
+    pub fn as_ref(&self) -> Spanned<&T> {
+        Spanned {
+            value: &self.value,
+            span: self.span.clone(),
+        }
+    }
+}
+
+/// A line and column position, 1-based; columns count Unicode scalar values.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+}
+
+/// A contiguous piece of a file's decoded text, starting at a line start.
+///
+/// Cloning is cheap: the text is shared.
+#[derive(Clone)]
+pub struct Snippet {
+    name: Arc<str>,
+    text: Arc<str>,
+    offset: usize,
+    first_line: usize,
+}
+
+impl fmt::Debug for Snippet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Snippet")
+            .field("name", &self.name)
+            .field("offset", &self.offset)
+            .field("first_line", &self.first_line)
+            .field("len", &self.text.len())
+            .finish()
+    }
+}
+
+impl Snippet {
+    /// A whole file.
+    pub fn whole(name: Arc<str>, text: Arc<str>) -> Self {
+        Snippet {
+            name,
+            text,
+            offset: 0,
+            first_line: 1,
+        }
+    }
+
+    /// Part of a file: `text` starts at byte `offset`, which is the start of
+    /// 1-based line `first_line`.
+    pub fn part(name: Arc<str>, text: Arc<str>, offset: usize, first_line: usize) -> Self {
+        Snippet {
+            name,
+            text,
+            offset,
+            first_line,
+        }
+    }
+
+    /// The file's display name (repository-relative, `/` separators).
+    pub fn name(&self) -> &Arc<str> {
+        &self.name
+    }
+
+    /// The text this snippet holds.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Byte offset of the snippet's first byte in the file.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// The file text covered by `span`, if this snippet holds it.
+    pub fn slice(&self, span: &Span) -> Option<&str> {
+        let start = span.start.checked_sub(self.offset)?;
+        let end = span.end.checked_sub(self.offset)?;
+        self.text.get(start..end)
+    }
+
+    /// The 1-based line and character column of a file byte offset.
+    /// Offsets outside the snippet are clamped to it.
+    pub fn position(&self, at: usize) -> Position {
+        let rel = at.saturating_sub(self.offset).min(self.text.len());
+        let mut rel = rel;
+        while !self.text.is_char_boundary(rel) {
+            rel -= 1;
+        }
+        let before = &self.text[..rel];
+        let line = self.first_line + before.bytes().filter(|&b| b == b'\n').count();
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        Position { line, column }
+    }
+
+    /// Start and end positions of a span (the end is exclusive: the column
+    /// after the last character, as SARIF counts it).
+    pub fn range(&self, span: &Span) -> (Position, Position) {
+        (self.position(span.start), self.position(span.end))
+    }
+}
+
+impl miette::SourceCode for Snippet {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let start = span
+            .offset()
+            .checked_sub(self.offset)
+            .ok_or(miette::MietteError::OutOfBounds)?;
+        let local = miette::SourceSpan::new(start.into(), span.len());
+        let contents = self
+            .text
+            .read_span(&local, context_lines_before, context_lines_after)?;
+        let data = contents.data();
+        // Translate the local span back into file coordinates.
+        let data_start = data.as_ptr() as usize - self.text.as_ptr() as usize;
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.to_string(),
+            data,
+            miette::SourceSpan::new(
+                (self.offset + data_start).into(),
+                contents.span().len(),
+            ),
+            contents.line() + self.first_line - 1,
+            contents.column(),
+            contents.line_count(),
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_in_a_part() {
+        let s = Snippet::part("f.csv".into(), "a,bé,c\nd,e\n".into(), 100, 5);
+        assert_eq!(s.position(100), Position { line: 5, column: 1 });
+        assert_eq!(s.position(104), Position { line: 5, column: 4 });
+        assert_eq!(s.position(108), Position { line: 6, column: 1 });
+        assert_eq!(s.slice(&(102..105)), Some("bé"));
+        assert_eq!(s.slice(&(50..60)), None);
+    }
+}
