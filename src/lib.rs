@@ -16,5 +16,7 @@
 
 pub mod diag;
 pub mod model;
+pub mod policy;
 pub mod read;
+pub mod resolve;
 pub mod source;

@@ -14,6 +14,7 @@ use crate::source::{Snippet, Span};
 
 pub mod csv;
 pub mod decode;
+pub mod fields;
 pub mod structured;
 
 /// An input format.

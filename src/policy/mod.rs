@@ -1,0 +1,4 @@
+//! Policies: TOML files of rules whose conditions are written in the
+//! expression language of [`expr`].
+
+pub mod expr;
