@@ -14,9 +14,14 @@
 #![warn(missing_docs)]
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod check;
+pub mod cli;
+pub mod config;
 pub mod diag;
+pub mod discover;
 pub mod model;
 pub mod policy;
 pub mod read;
+pub mod report;
 pub mod resolve;
 pub mod source;

@@ -1,1 +1,5 @@
-fn main() {}
+//! The `assetlint` binary: everything happens in [`assetlint::cli`].
+
+fn main() -> std::process::ExitCode {
+    assetlint::cli::main()
+}

@@ -149,9 +149,7 @@ mod tests {
         assert_eq!(ids, sorted, "Code::ALL must be sorted by id and unique");
         for id in ids {
             let name = id.strip_prefix("assetlint/").expect("namespaced");
-            assert!(name
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c == '-'));
+            assert!(name.chars().all(|c| c.is_ascii_lowercase() || c == '-'));
         }
         for c in Code::ALL {
             assert!(!c.summary().is_empty() && !c.help().is_empty());

@@ -117,6 +117,8 @@ pub struct Finding {
     pub message: String,
     /// The cell or value at fault.
     pub primary: Label,
+    /// More labels in the primary file (other evidence, the site cell).
+    pub labels: Vec<Label>,
     /// Context in other places: the site row, the policy rule.
     pub related: Vec<Label>,
     /// The asset's id.
@@ -150,6 +152,7 @@ impl Finding {
             severity,
             message: message.into(),
             primary,
+            labels: Vec::new(),
             related: Vec::new(),
             asset_id: None,
             vendor_id: None,
@@ -168,7 +171,12 @@ impl Finding {
 
     /// The order findings are reported in: file, line, column, rule.
     pub fn sort_key(&self) -> (&str, usize, &str, &str) {
-        (self.file(), self.primary.span.start, &self.rule, &self.message)
+        (
+            self.file(),
+            self.primary.span.start,
+            &self.rule,
+            &self.message,
+        )
     }
 }
 

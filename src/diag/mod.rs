@@ -2,6 +2,8 @@
 
 pub mod codes;
 pub mod finding;
+pub mod invalid;
 
 pub use codes::Code;
-pub use finding::{Evidence, Finding, Label, MatchKind, Severity};
+pub use finding::{fingerprint, Evidence, Finding, Label, MatchKind, Severity};
+pub use invalid::Invalid;

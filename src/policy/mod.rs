@@ -1,4 +1,6 @@
 //! Policies: TOML files of rules whose conditions are written in the
 //! expression language of [`expr`].
 
+pub mod builtin;
 pub mod expr;
+pub mod load;

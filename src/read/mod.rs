@@ -135,6 +135,14 @@ pub struct Problem {
     pub label: String,
 }
 
+impl Problem {
+    /// Whether the reader dropped the record this problem is about (so the
+    /// record still counts as an asset read, but one not checkable).
+    pub fn drops_record(&self) -> bool {
+        false
+    }
+}
+
 /// What a reader emits, in file order.
 #[derive(Debug)]
 pub enum Event {

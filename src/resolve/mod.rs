@@ -3,3 +3,4 @@
 pub mod catalog;
 pub mod identify;
 pub mod normalize;
+pub mod sites;

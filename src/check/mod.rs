@@ -1,0 +1,279 @@
+//! Evaluate: compiled rules over each resolved asset, producing findings.
+//!
+//! [`Engine`] holds everything that is fixed for a run (policies, catalog,
+//! sites, the date); [`Engine::check`] looks at one asset and does no I/O.
+
+mod facts;
+
+use jiff::civil::Date;
+
+use crate::diag::{fingerprint, Code, Finding, Label, Severity};
+use crate::model::schema::{AssetField, Ladder};
+use crate::model::Asset;
+use crate::policy::load::{Policy, Rule};
+use crate::resolve::catalog::Catalog;
+use crate::resolve::sites::SiteIndex;
+
+pub use facts::AssetFacts;
+
+/// What became of one asset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// No rule fired and nothing stopped the check.
+    Passed,
+    /// At least one policy rule fired.
+    Flagged,
+    /// The asset could not be fully checked (no id, unknown site).
+    NotCheckable,
+}
+
+/// Everything fixed for one run.
+pub struct Engine<'a> {
+    /// The loaded policies.
+    pub policies: &'a [Policy],
+    /// The vendor catalog.
+    pub catalog: &'a Catalog,
+    /// The site registers.
+    pub sites: &'a SiteIndex,
+    /// The sensitivity ladder.
+    pub ladder: &'a Ladder,
+    /// The day to evaluate as of.
+    pub today: Date,
+}
+
+impl Engine<'_> {
+    /// Whether any loaded rule reads `site.*`.
+    pub fn reads_site(&self) -> bool {
+        self.rules().any(|r| r.reads_site)
+    }
+
+    fn rules(&self) -> impl Iterator<Item = &Rule> {
+        self.policies.iter().flat_map(|p| p.rules.iter())
+    }
+
+    /// Checks one asset, pushing its findings.
+    pub fn check(&self, asset: &Asset, findings: &mut Vec<Finding>) -> Outcome {
+        let identity = identity(asset);
+        let mut not_checkable = false;
+        if asset.id().is_none() {
+            not_checkable = true;
+            let mut f = Finding::new(
+                Code::MissingId.id(),
+                Code::MissingId.severity(),
+                format!("the asset at line {} has no id", asset.line),
+                Label::new(
+                    asset.snippet.clone(),
+                    asset.span.clone(),
+                    "no id in this record",
+                ),
+            );
+            f.help = Some(Code::MissingId.help().to_string());
+            f.fingerprint = fingerprint(&[f.rule.as_str(), f.file(), &identity]);
+            findings.push(f);
+        }
+
+        let identification = self.catalog.identify(asset);
+        let vendor = identification
+            .as_ref()
+            .map(|i| self.catalog.vendor(i.vendor));
+        let site_cell = asset.text(AssetField::Site);
+        let site = site_cell.as_ref().and_then(|s| self.sites.find(s.value));
+        let facts = AssetFacts {
+            asset,
+            site,
+            sites: self.sites,
+            vendor,
+            today: self.today,
+        };
+
+        let site_known = site.is_some();
+        if !site_known && self.reads_site() {
+            not_checkable = true;
+            findings.push(self.unknown_site(asset, &identity));
+        }
+
+        let mut flagged = false;
+        for policy in self.policies {
+            for rule in &policy.rules {
+                if rule.effective.is_some_and(|d| self.today < d) {
+                    continue;
+                }
+                if rule.reads_site && !site_known {
+                    continue;
+                }
+                if !rule.when.eval(&facts) {
+                    continue;
+                }
+                flagged = true;
+                findings.push(self.finding(
+                    rule,
+                    asset,
+                    &facts,
+                    identification.as_ref(),
+                    &identity,
+                ));
+            }
+        }
+        if flagged {
+            Outcome::Flagged
+        } else if not_checkable {
+            Outcome::NotCheckable
+        } else {
+            Outcome::Passed
+        }
+    }
+
+    fn unknown_site(&self, asset: &Asset, identity: &str) -> Finding {
+        let code = Code::UnknownSite;
+        let name = asset.id().unwrap_or("without an id");
+        let (span, message, label) = match asset.text(AssetField::Site) {
+            Some(cell) => (
+                cell.span.clone(),
+                format!(
+                    "asset {name} is at site `{}`, which no site register defines",
+                    cell.value
+                ),
+                "unknown site",
+            ),
+            None => (
+                asset
+                    .text(AssetField::Id)
+                    .map_or(asset.span.clone(), |c| c.span.clone()),
+                format!("asset {name} has no site"),
+                "no site for this asset",
+            ),
+        };
+        let mut f = Finding::new(
+            code.id(),
+            code.severity(),
+            message,
+            Label::new(asset.snippet.clone(), span, label),
+        );
+        f.asset_id = asset.id().map(str::to_string);
+        f.help = Some(code.help().to_string());
+        f.fingerprint = fingerprint(&[code.id(), f.file(), identity]);
+        f
+    }
+
+    fn finding(
+        &self,
+        rule: &Rule,
+        asset: &Asset,
+        facts: &AssetFacts<'_>,
+        identification: Option<&crate::resolve::identify::Identification>,
+        identity: &str,
+    ) -> Finding {
+        let (severity, when) = match rule.deadline {
+            Some(deadline) if self.today < deadline => {
+                let days = (deadline - self.today).get_days();
+                (
+                    rule.severity_before_deadline,
+                    format!(" (deadline {deadline}: {days} days left)"),
+                )
+            }
+            Some(deadline) => (rule.severity, format!(" (deadline {deadline} has passed)")),
+            None => (rule.severity, String::new()),
+        };
+        let message = format!("{}{when}", rule.message.render(facts, self.ladder));
+
+        let evidence = identification
+            .map(|i| i.evidence.clone())
+            .unwrap_or_default();
+        let vendor = facts.vendor;
+        let primary = match evidence.iter().find_map(|e| e.span.clone()) {
+            Some(span) => {
+                let fact = evidence.first().map(|e| e.fact.as_str()).unwrap_or("");
+                let name = vendor.map_or("", |v| v.name.as_str());
+                Label::new(asset.snippet.clone(), span, format!("{name} ({fact})"))
+            }
+            None => Label::new(
+                asset.snippet.clone(),
+                asset
+                    .text(AssetField::Id)
+                    .map_or(asset.span.clone(), |c| c.span.clone()),
+                rule.summary.clone(),
+            ),
+        };
+        let mut f = Finding::new(rule.id.clone(), severity, message, primary);
+        for e in evidence.iter().skip(1) {
+            if let Some(span) = &e.span {
+                f.labels.push(Label::new(
+                    asset.snippet.clone(),
+                    span.clone(),
+                    e.fact.clone(),
+                ));
+            }
+        }
+        if let Some(cell) = asset.text(AssetField::Site) {
+            if rule.reads_site {
+                f.labels.push(Label::new(
+                    asset.snippet.clone(),
+                    cell.span.clone(),
+                    "at this site",
+                ));
+            }
+        }
+        if rule.reads_site {
+            if let Some(label) = facts.site.and_then(|s| self.site_label(s)) {
+                f.related.push(label);
+            }
+        }
+        f.related.push(Label::new(
+            rule.source.clone(),
+            rule.when_span.clone(),
+            format!("{} applies when this holds", rule.id),
+        ));
+        f.asset_id = asset.id().map(str::to_string);
+        f.vendor_id = vendor.map(|v| v.id.clone());
+        f.evidence = evidence;
+        f.site_id = facts
+            .site
+            .map(|s| self.sites.site(s).id.value.clone())
+            .or_else(|| asset.text(AssetField::Site).map(|c| c.value.to_string()));
+        f.help = rule.help.clone();
+        f.url = rule.url.clone();
+        f.fingerprint = fingerprint(&[&rule.id, f.file(), identity]);
+        f
+    }
+
+    /// A label on the site-register cell that makes the site as sensitive as
+    /// it is (the site's own, or an ancestor's).
+    fn site_label(&self, site: usize) -> Option<Label> {
+        let own = self.sites.site(site);
+        let (rank, origin) = self.sites.resolved(site).sensitivity?;
+        let from = self.sites.site(origin);
+        let cell = from.sensitivity.as_ref()?;
+        let level = self.ladder.name(rank).unwrap_or("?");
+        let message = if origin == site {
+            format!("site {} is `{level}`", own.id.value)
+        } else {
+            format!(
+                "site {} is `{level}`, inherited from {}",
+                own.id.value, from.id.value
+            )
+        };
+        Some(Label::new(from.snippet.clone(), cell.span.clone(), message))
+    }
+}
+
+/// What identifies an asset across edits: its id, else serial, else MAC,
+/// else its line.
+pub fn identity(asset: &Asset) -> String {
+    if let Some(id) = asset.id() {
+        return format!("id:{id}");
+    }
+    if let Some(serial) = asset.text(AssetField::Serial) {
+        return format!("serial:{}", serial.value);
+    }
+    if let Some(crate::model::Value::List(macs)) = asset.get(AssetField::Mac).map(|m| &m.value) {
+        if let Some(mac) = macs.first() {
+            return format!("mac:{}", mac.value.to_ascii_lowercase());
+        }
+    }
+    format!("line:{}", asset.line)
+}
+
+/// Whether a finding's severity reaches the `--fail-on` threshold.
+pub fn fails(severity: Severity, threshold: Option<Severity>) -> bool {
+    threshold.is_some_and(|t| severity >= t)
+}

@@ -1,0 +1,445 @@
+//! `assetlint check`: discover → read → resolve → evaluate → report.
+
+use std::collections::{HashMap, HashSet};
+use std::fs::File;
+use std::io::{BufReader, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use jiff::civil::Date;
+
+use crate::check::{fails, Engine, Outcome};
+use crate::cli::{width, ColorChoice, Fatal};
+use crate::config::{Config, PolicySource};
+use crate::diag::{Code, Finding, Invalid, Label, Severity};
+use crate::discover::{self, absolute, display_path, Target};
+use crate::model::Site;
+use crate::policy::load;
+use crate::read::{fields, Event, Format, Hint, Problem};
+use crate::report::{self, Style, Summary};
+use crate::resolve::catalog::Catalog;
+use crate::resolve::sites::SiteIndex;
+use crate::source::Snippet;
+
+/// `check` options.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Files and directories to lint; `-` reads standard input.
+    pub paths: Vec<PathBuf>,
+    /// Config file (default: assetlint.toml or .assetlint.toml here or in a parent, up to the repository root).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Policy file, directory or builtin:NAME; repeatable; replaces the config's list.
+    #[arg(long, value_name = "FILE|DIR|builtin:NAME")]
+    pub policy: Vec<String>,
+    /// Site register; repeatable; replaces the config's list.
+    #[arg(long, value_name = "FILE")]
+    pub sites: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = report::Format::Human)]
+    pub format: report::Format,
+    /// Write the report to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a finding is at or above this severity.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Evaluate as of this day (YYYY-MM-DD; default today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<Date>,
+    /// Apply the config's excludes to files named on the command line too.
+    #[arg(long)]
+    pub force_exclude: bool,
+    /// When to colour output (NO_COLOR, CLICOLOR and CLICOLOR_FORCE are honoured with auto).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Print findings only, no summary line.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// Format of standard input (csv, tsv, yaml, json, toml).
+    #[arg(long, value_name = "FORMAT")]
+    pub stdin_format: Option<String>,
+    /// Name to show for standard input (its extension picks the format).
+    #[arg(long, value_name = "NAME")]
+    pub stdin_name: Option<String>,
+}
+
+/// The `--fail-on` threshold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    /// Errors.
+    Error,
+    /// Warnings and errors.
+    Warning,
+    /// Any finding.
+    Note,
+    /// Never exit 1.
+    Never,
+}
+
+impl FailOn {
+    fn threshold(self) -> Option<Severity> {
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Note => Some(Severity::Note),
+            FailOn::Never => None,
+        }
+    }
+}
+
+/// Runs `check`.
+pub fn run(args: Args) -> Result<ExitCode, Fatal> {
+    let started = Instant::now();
+    let cwd = std::env::current_dir()?;
+    let root = discover::repo_root(&cwd);
+
+    let mut config = match &args.config {
+        Some(path) => Config::load(path)?,
+        None => match Config::find(&cwd) {
+            Some(path) => Config::load(&path)?,
+            None => Config::default_at(cwd.clone()),
+        },
+    };
+    if !args.policy.is_empty() {
+        config.policies = args
+            .policy
+            .iter()
+            .map(|p| PolicySource::parse(p, &cwd))
+            .collect();
+    }
+    if !args.sites.is_empty() {
+        config.site_files = args.sites.iter().map(|p| cwd.join(p)).collect();
+    }
+    let today = args.date.unwrap_or_else(|| jiff::Zoned::now().date());
+
+    let policies = load::load_all(&config.policies, &config.ladder)?;
+    let catalog = Catalog::builtin();
+
+    let mut findings = Vec::new();
+    let mut summary = Summary::default();
+
+    let sites = read_sites(&config, &root, &mut findings, &mut summary)?;
+    let (sites, site_findings) = SiteIndex::build(sites, &config.ladder);
+    findings.extend(site_findings);
+
+    let engine = Engine {
+        policies: &policies,
+        catalog: &catalog,
+        sites: &sites,
+        ladder: &config.ladder,
+        today,
+    };
+
+    let mut skip: HashSet<PathBuf> = HashSet::new();
+    skip.extend(config.file.iter().map(|p| absolute(p)));
+    skip.extend(config.site_files.iter().map(|p| absolute(p)));
+    skip.extend(config.waiver_files.iter().map(|p| absolute(p)));
+    skip.extend(config.policies.iter().filter_map(|p| match p {
+        PolicySource::Path(p) => Some(absolute(p)),
+        PolicySource::Builtin(_) => None,
+    }));
+
+    let (stdin, paths): (Vec<_>, Vec<_>) = args
+        .paths
+        .iter()
+        .cloned()
+        .partition(|p| p.as_os_str() == "-");
+    let mut ids = Ids::default();
+    if !stdin.is_empty() {
+        let name: Arc<str> = args.stdin_name.as_deref().unwrap_or("<stdin>").into();
+        let format = match &args.stdin_format {
+            Some(f) => Some(Format::from_name(f).ok_or_else(|| {
+                Invalid::plain(
+                    "args::unknown-format",
+                    format!("`{f}` is not an input format"),
+                )
+                .with_help("formats: csv, tsv, yaml, json, toml")
+            })?),
+            None => Format::detect(&name, &[]),
+        };
+        let Some(format) = format else {
+            return Err(Invalid::plain(
+                "args::stdin-format",
+                "cannot tell the format of standard input",
+            )
+            .with_help(
+                "pass --stdin-format csv|tsv|yaml|json|toml, or a --stdin-name with an extension",
+            )
+            .into());
+        };
+        let mut input = std::io::stdin().lock();
+        summary.files += 1;
+        lint(
+            &engine,
+            &config,
+            name,
+            format,
+            &mut input,
+            &mut findings,
+            &mut summary,
+            &mut ids,
+        );
+    }
+    if stdin.is_empty() || !paths.is_empty() {
+        for target in discover::discover(&config, &root, &paths, args.force_exclude, &skip) {
+            summary.files += 1;
+            lint_file(
+                &engine,
+                &config,
+                &target,
+                &mut findings,
+                &mut summary,
+                &mut ids,
+            );
+        }
+    }
+
+    report::sort(&mut findings);
+    summary.count(&findings);
+    summary.elapsed = started.elapsed();
+
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let style = Style {
+        color: args.color.resolve(to_terminal),
+        width: width(),
+        quiet: args.quiet,
+    };
+    let reporter = args.format.reporter(style);
+    match &args.output {
+        Some(path) => {
+            let mut file = std::io::BufWriter::new(File::create(path).map_err(|e| {
+                Invalid::plain(
+                    "args::output",
+                    format!("cannot write {}: {e}", path.display()),
+                )
+            })?);
+            reporter.report(&findings, &summary, &mut file)?;
+            file.flush()?;
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut out = std::io::BufWriter::new(stdout.lock());
+            reporter.report(&findings, &summary, &mut out)?;
+            out.flush()?;
+        }
+    }
+
+    let threshold = args.fail_on.threshold();
+    Ok(if findings.iter().any(|f| fails(f.severity, threshold)) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Reads every site register. A register that cannot be opened stops the
+/// run; problems inside one are findings.
+fn read_sites(
+    config: &Config,
+    root: &std::path::Path,
+    findings: &mut Vec<Finding>,
+    summary: &mut Summary,
+) -> Result<Vec<Site>, Fatal> {
+    let mut sites = Vec::new();
+    let mut fatal = Vec::new();
+    for path in &config.site_files {
+        let name: Arc<str> = display_path(path, root).into();
+        let Some(format) = Format::detect(&name, &[]) else {
+            fatal.push(
+                Invalid::plain(
+                    "sites::unknown-format",
+                    format!("cannot tell the format of site register {name}"),
+                )
+                .with_help("site registers are .csv, .tsv, .yaml, .yml, .json or .toml files"),
+            );
+            continue;
+        };
+        let file = match File::open(path) {
+            Ok(f) => f,
+            Err(e) => {
+                fatal.push(Invalid::plain(
+                    "sites::unreadable",
+                    format!("cannot read site register {name}: {e}"),
+                ));
+                continue;
+            }
+        };
+        summary.files += 1;
+        let mut input = BufReader::new(file);
+        let result = format
+            .reader()
+            .read(name.clone(), &mut input, &mut |event| match event {
+                Event::Record(Hint::Assets, _) => {}
+                Event::Record(_, record) => match fields::site(record, &config.columns) {
+                    Ok((site, problems)) => {
+                        findings.extend(problems.into_iter().map(problem_finding));
+                        sites.push(site);
+                    }
+                    Err(problem) => findings.push(problem_finding(problem)),
+                },
+                Event::Problem(problem) => findings.push(problem_finding(problem)),
+            });
+        if let Err(e) = result {
+            fatal.push(Invalid::plain(
+                "sites::unreadable",
+                format!("cannot read site register {name}: {e}"),
+            ));
+        }
+    }
+    if fatal.is_empty() {
+        Ok(sites)
+    } else {
+        Err(Fatal::Invalid(fatal))
+    }
+}
+
+/// Asset ids seen so far, for duplicate detection.
+#[derive(Default)]
+struct Ids {
+    seen: HashMap<String, Label>,
+}
+
+fn lint_file(
+    engine: &Engine<'_>,
+    config: &Config,
+    target: &Target,
+    findings: &mut Vec<Finding>,
+    summary: &mut Summary,
+    ids: &mut Ids,
+) {
+    let empty = || Snippet::whole(target.display.clone(), "".into());
+    let Some(format) = target.format else {
+        let code = Code::UnknownFormat;
+        let mut f = Finding::new(
+            code.id(),
+            code.severity(),
+            format!("no reader understands {}", target.display),
+            Label::new(empty(), 0..0, "unknown format"),
+        );
+        f.help = Some(code.help().to_string());
+        findings.push(f);
+        return;
+    };
+    let file = match File::open(&target.path) {
+        Ok(f) => f,
+        Err(e) => {
+            findings.push(unreadable(empty(), &target.display, &e));
+            return;
+        }
+    };
+    let mut input = BufReader::new(file);
+    lint(
+        engine,
+        config,
+        target.display.clone(),
+        format,
+        &mut input,
+        findings,
+        summary,
+        ids,
+    );
+}
+
+fn unreadable(snippet: Snippet, name: &str, e: &std::io::Error) -> Finding {
+    let code = Code::UnreadableFile;
+    let mut f = Finding::new(
+        code.id(),
+        code.severity(),
+        format!("cannot read {name}: {e}"),
+        Label::new(snippet, 0..0, "unreadable"),
+    );
+    f.help = Some(code.help().to_string());
+    f
+}
+
+#[allow(clippy::too_many_arguments)]
+fn lint(
+    engine: &Engine<'_>,
+    config: &Config,
+    name: Arc<str>,
+    format: Format,
+    input: &mut dyn std::io::BufRead,
+    findings: &mut Vec<Finding>,
+    summary: &mut Summary,
+    ids: &mut Ids,
+) {
+    let mut warned_sites = false;
+    let result = format
+        .reader()
+        .read(name.clone(), input, &mut |event| match event {
+            Event::Record(Hint::Sites, record) => {
+                if !warned_sites {
+                    warned_sites = true;
+                    let code = Code::SitesInAssetFile;
+                    let mut f = Finding::new(
+                        code.id(),
+                        code.severity(),
+                        format!("{name} holds site records, but it is linted as an asset file"),
+                        Label::new(record.snippet.clone(), record.span.clone(), "site records"),
+                    );
+                    f.help = Some(code.help().to_string());
+                    findings.push(f);
+                }
+            }
+            Event::Record(_, record) => {
+                let (asset, problems) = fields::asset(record, &config.columns);
+                findings.extend(problems.into_iter().map(problem_finding));
+                summary.assets += 1;
+                if let Some(id) = asset.text(crate::model::AssetField::Id) {
+                    let label = Label::new(asset.snippet.clone(), id.span.clone(), "");
+                    if let Some(first) = ids.seen.get(id.value) {
+                        let code = Code::DuplicateId;
+                        let mut f = Finding::new(
+                            code.id(),
+                            code.severity(),
+                            format!("asset id `{}` is used twice", id.value),
+                            Label::new(asset.snippet.clone(), id.span.clone(), "second use"),
+                        );
+                        f.related.push(Label {
+                            message: "first used here".into(),
+                            ..first.clone()
+                        });
+                        f.asset_id = Some(id.value.to_string());
+                        f.help = Some(code.help().to_string());
+                        findings.push(f);
+                    } else {
+                        ids.seen.insert(id.value.to_string(), label);
+                    }
+                }
+                match engine.check(&asset, findings) {
+                    Outcome::Passed => summary.passed += 1,
+                    Outcome::Flagged => summary.flagged += 1,
+                    Outcome::NotCheckable => summary.not_checkable += 1,
+                }
+            }
+            Event::Problem(problem) => {
+                if problem.code == Code::MalformedRow && problem.drops_record() {
+                    summary.assets += 1;
+                    summary.not_checkable += 1;
+                }
+                findings.push(problem_finding(problem));
+            }
+        });
+    if let Err(e) = result {
+        findings.push(unreadable(
+            Snippet::whole(name.clone(), "".into()),
+            &name,
+            &e,
+        ));
+    }
+}
+
+/// A reader's problem as a finding.
+fn problem_finding(problem: Problem) -> Finding {
+    let mut f = Finding::new(
+        problem.code.id(),
+        problem.code.severity(),
+        problem.message,
+        Label::new(problem.snippet, problem.span, problem.label),
+    );
+    f.help = Some(problem.code.help().to_string());
+    f
+}

@@ -1,0 +1,156 @@
+//! The command line: one module per subcommand. This is the only place that
+//! touches the terminal and the file system on the run's behalf.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
+
+use crate::diag::Invalid;
+
+pub mod check;
+
+/// Lint asset registers against compliance policies: finds banned-vendor
+/// equipment where policy forbids it, and says why.
+#[derive(Debug, Parser)]
+#[command(name = "assetlint", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Lint asset files and directories (default: the config's include globs, else `.`).
+    Check(check::Args),
+}
+
+/// When to colour output.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when writing to a terminal, unless NO_COLOR is set.
+    #[default]
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+impl ColorChoice {
+    /// Decides once: the flag, then `NO_COLOR`, `CLICOLOR_FORCE`, `CLICOLOR`,
+    /// then whether the stream is a terminal.
+    pub fn resolve(self, is_terminal: bool) -> bool {
+        let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                if var("NO_COLOR").is_some() {
+                    false
+                } else if var("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
+                    true
+                } else if var("CLICOLOR").is_some_and(|v| v == "0")
+                    || std::env::var("TERM").is_ok_and(|t| t == "dumb")
+                {
+                    false
+                } else {
+                    is_terminal
+                }
+            }
+        }
+    }
+}
+
+/// Why a run stopped before it could report findings (exit code 2).
+#[derive(Debug)]
+pub enum Fatal {
+    /// Config, policy or argument problems.
+    Invalid(Vec<Invalid>),
+    /// Writing the report failed.
+    Io(std::io::Error),
+}
+
+impl From<Vec<Invalid>> for Fatal {
+    fn from(v: Vec<Invalid>) -> Self {
+        Fatal::Invalid(v)
+    }
+}
+
+impl From<Invalid> for Fatal {
+    fn from(v: Invalid) -> Self {
+        Fatal::Invalid(vec![v])
+    }
+}
+
+impl From<std::io::Error> for Fatal {
+    fn from(e: std::io::Error) -> Self {
+        Fatal::Io(e)
+    }
+}
+
+/// Parses the arguments, runs the command, and turns the outcome into an
+/// exit code: 0 clean, 1 findings at or above `--fail-on`, 2 the run could
+/// not be done.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let (result, color) = match cli.command {
+        Command::Check(args) => {
+            let color = args.color;
+            (check::run(args), color)
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(fatal) => {
+            report_fatal(fatal, color.resolve(std::io::stderr().is_terminal()));
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Prints what stopped the run to stderr.
+fn report_fatal(fatal: Fatal, color: bool) {
+    let mut stderr = std::io::stderr().lock();
+    match fatal {
+        Fatal::Invalid(problems) => {
+            let theme = if color {
+                GraphicalTheme::unicode()
+            } else {
+                GraphicalTheme::unicode_nocolor()
+            };
+            let handler = GraphicalReportHandler::new_themed(theme)
+                .with_width(width())
+                .with_links(false);
+            let count = problems.len();
+            for problem in &problems {
+                let mut text = String::new();
+                if handler
+                    .render_report(&mut text, problem as &dyn Diagnostic)
+                    .is_err()
+                {
+                    text = format!("error: {problem}\n");
+                }
+                let _ = writeln!(stderr, "{text}");
+            }
+            let _ = writeln!(
+                stderr,
+                "assetlint: the run could not be done: {}",
+                crate::report::plural(count, "problem", "problems")
+            );
+        }
+        Fatal::Io(e) => {
+            let _ = writeln!(stderr, "error: {e}");
+        }
+    }
+}
+
+/// The width to wrap reports to: `COLUMNS`, else 100.
+pub fn width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|&w: &usize| w >= 40)
+        .unwrap_or(100)
+}

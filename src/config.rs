@@ -1,0 +1,315 @@
+//! `assetlint.toml`: read in two phases. [`RawConfig`] mirrors the file
+//! (every key optional, unknown keys rejected, values spanned); [`Config`]
+//! is what the rest of the run uses.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diag::invalid::toml_error;
+use crate::diag::Invalid;
+use crate::model::headers::Columns;
+use crate::model::schema::{AssetField, Ladder};
+use crate::source::Snippet;
+
+/// The config file names looked for, in order, in each directory.
+pub const FILE_NAMES: &[&str] = &["assetlint.toml", ".assetlint.toml"];
+
+/// The file as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    files: Option<RawFiles>,
+    policies: Option<RawPolicies>,
+    sites: Option<RawSites>,
+    columns: Option<BTreeMap<Spanned<String>, Vec<String>>>,
+    waivers: Option<RawWaivers>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFiles {
+    include: Option<Vec<Spanned<String>>>,
+    exclude: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicies {
+    #[serde(rename = "use")]
+    use_: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSites {
+    files: Option<Vec<Spanned<String>>>,
+    levels: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWaivers {
+    files: Option<Vec<Spanned<String>>>,
+}
+
+/// Where a policy comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PolicySource {
+    /// A pack built into the binary: `builtin:NAME`.
+    Builtin(String),
+    /// A policy file, or a directory of them.
+    Path(PathBuf),
+}
+
+impl PolicySource {
+    /// Parses `builtin:NAME` or a path relative to `base`.
+    pub fn parse(text: &str, base: &Path) -> Self {
+        match text.strip_prefix("builtin:") {
+            Some(name) => PolicySource::Builtin(name.to_string()),
+            None => PolicySource::Path(base.join(text)),
+        }
+    }
+}
+
+/// The validated config.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// The config file, if one was found.
+    pub file: Option<PathBuf>,
+    /// The directory globs and relative paths are resolved against.
+    pub base: PathBuf,
+    /// Files to lint when walking (`None`: every file of a known format).
+    pub include: Option<GlobSet>,
+    /// Files never to lint.
+    pub exclude: GlobSet,
+    /// Policies to apply (empty: the builtin packs).
+    pub policies: Vec<PolicySource>,
+    /// Site registers.
+    pub site_files: Vec<PathBuf>,
+    /// The sensitivity ladder.
+    pub ladder: Ladder,
+    /// Header overrides.
+    pub columns: Columns,
+    /// Waiver files.
+    pub waiver_files: Vec<PathBuf>,
+}
+
+impl Config {
+    /// The config used when there is no file: everything default.
+    pub fn default_at(base: PathBuf) -> Self {
+        Config {
+            file: None,
+            base,
+            include: None,
+            exclude: GlobSet::empty(),
+            policies: Vec::new(),
+            site_files: Vec::new(),
+            ladder: Ladder::default(),
+            columns: Columns::default(),
+            waiver_files: Vec::new(),
+        }
+    }
+
+    /// Reads and validates a config file; every problem is collected.
+    pub fn load(path: &Path) -> Result<Config, Vec<Invalid>> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            vec![Invalid::plain(
+                "config::unreadable",
+                format!("cannot read config file {}: {e}", path.display()),
+            )]
+        })?;
+        let base = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let name: Arc<str> = path.display().to_string().into();
+        Config::parse(name, &text, path.to_path_buf(), base)
+    }
+
+    /// Validates config text; `name` is how the file is shown.
+    pub fn parse(
+        name: Arc<str>,
+        text: &str,
+        file: PathBuf,
+        base: PathBuf,
+    ) -> Result<Config, Vec<Invalid>> {
+        let snippet = Snippet::whole(name, text.into());
+        let raw: RawConfig =
+            toml::from_str(text).map_err(|e| vec![toml_error("config::invalid", &snippet, &e)])?;
+        let mut problems = Vec::new();
+        let mut config = Config::default_at(base.clone());
+        config.file = Some(file);
+
+        let files = raw.files.unwrap_or_default();
+        if let Some(include) = files.include {
+            config.include = Some(globs(&include, &snippet, &mut problems));
+        }
+        config.exclude = globs(&files.exclude.unwrap_or_default(), &snippet, &mut problems);
+
+        config.policies = raw
+            .policies
+            .and_then(|p| p.use_)
+            .unwrap_or_default()
+            .iter()
+            .map(|p| PolicySource::parse(p.get_ref(), &base))
+            .collect();
+
+        let sites = raw.sites.unwrap_or_default();
+        config.site_files = paths(sites.files.unwrap_or_default(), &base);
+        if let Some(levels) = sites.levels {
+            let mut seen: Vec<&str> = Vec::new();
+            for level in &levels {
+                let l = level.get_ref().trim();
+                if l.is_empty() {
+                    problems.push(Invalid::at(
+                        "config::empty-level",
+                        "a sensitivity level cannot be empty",
+                        &snippet,
+                        level.span(),
+                        "empty level",
+                    ));
+                } else if seen.iter().any(|s| s.eq_ignore_ascii_case(l)) {
+                    problems.push(Invalid::at(
+                        "config::duplicate-level",
+                        format!("the level `{l}` appears twice in the ladder"),
+                        &snippet,
+                        level.span(),
+                        "second time",
+                    ));
+                }
+                seen.push(l);
+            }
+            if levels.is_empty() {
+                problems.push(Invalid::plain(
+                    "config::empty-ladder",
+                    "[sites] levels must name at least one level",
+                ));
+            }
+            config.ladder = Ladder::new(seen.iter().map(|s| s.to_string()));
+        }
+
+        let mut overrides = Vec::new();
+        for (field, headers) in raw.columns.unwrap_or_default() {
+            match AssetField::from_name(field.get_ref()) {
+                Some(f) => overrides.push((f, headers)),
+                None => problems.push(
+                    Invalid::at(
+                        "config::unknown-column-field",
+                        format!("`{}` is not an asset field", field.get_ref()),
+                        &snippet,
+                        field.span(),
+                        "unknown field",
+                    )
+                    .with_help(format!(
+                        "[columns] keys are asset fields: {}",
+                        AssetField::ALL
+                            .iter()
+                            .map(|f| f.name())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                ),
+            }
+        }
+        config.columns = Columns::new(overrides);
+
+        config.waiver_files = paths(raw.waivers.and_then(|w| w.files).unwrap_or_default(), &base);
+
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Finds the config file: `assetlint.toml` or `.assetlint.toml` in `start`
+    /// or a parent, stopping at the repository root (a directory with `.git`).
+    pub fn find(start: &Path) -> Option<PathBuf> {
+        for dir in start.ancestors() {
+            for name in FILE_NAMES {
+                let candidate = dir.join(name);
+                if candidate.is_file() {
+                    return Some(candidate);
+                }
+            }
+            if dir.join(".git").exists() {
+                break;
+            }
+        }
+        None
+    }
+}
+
+fn paths(list: Vec<Spanned<String>>, base: &Path) -> Vec<PathBuf> {
+    list.into_iter()
+        .map(|p| base.join(p.into_inner()))
+        .collect()
+}
+
+fn globs(list: &[Spanned<String>], snippet: &Snippet, problems: &mut Vec<Invalid>) -> GlobSet {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in list {
+        match Glob::new(pattern.get_ref()) {
+            Ok(glob) => {
+                builder.add(glob);
+            }
+            Err(e) => problems.push(Invalid::at(
+                "config::invalid-glob",
+                format!("invalid glob `{}`", pattern.get_ref()),
+                snippet,
+                pattern.span(),
+                e.kind().to_string(),
+            )),
+        }
+    }
+    builder.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, Vec<Invalid>> {
+        Config::parse(
+            "assetlint.toml".into(),
+            text,
+            PathBuf::from("assetlint.toml"),
+            PathBuf::from("."),
+        )
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_at_its_span() {
+        let text = "[files]\ninclde = [\"a\"]\n";
+        let err = parse(text).unwrap_err();
+        assert_eq!(err.len(), 1);
+        let (_, span) = err[0].at.clone().unwrap();
+        assert_eq!(&text[span], "inclde");
+        assert!(
+            err[0].message.contains("unknown field"),
+            "{}",
+            err[0].message
+        );
+    }
+
+    #[test]
+    fn ladder_and_columns() {
+        let config = parse(
+            "[sites]\nlevels = [\"low\", \"high\"]\n[columns]\nvendor = [\"Make of unit\"]\n",
+        )
+        .unwrap();
+        assert_eq!(config.ladder.rank("HIGH"), Some(1));
+    }
+
+    #[test]
+    fn unknown_column_field_and_bad_glob_are_both_reported() {
+        let text = "[files]\ninclude = [\"a/[\"]\n[columns]\nvendr = [\"Make\"]\n";
+        let err = parse(text).unwrap_err();
+        assert_eq!(err.len(), 2);
+    }
+}

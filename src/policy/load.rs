@@ -1,0 +1,596 @@
+//! Policy files: read in two phases. The raw types mirror the TOML (values
+//! spanned, unknown keys rejected); [`Policy`] and [`Rule`] are what the
+//! engine runs. Every problem is collected, each at its exact place.
+
+use std::path::Path as FsPath;
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::config::PolicySource;
+use crate::diag::invalid::toml_error;
+use crate::diag::{Invalid, Severity};
+use crate::model::schema::{Facts, Ladder, Path, Val};
+use crate::policy::builtin;
+use crate::policy::expr::{self, Expr};
+use crate::source::{Snippet, Span};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    policy: RawMeta,
+    #[serde(default)]
+    rule: Vec<RawRule>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    test: Vec<toml::Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMeta {
+    id: Spanned<String>,
+    title: Option<String>,
+    version: Option<String>,
+    description: Option<String>,
+    #[serde(default)]
+    references: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: Spanned<String>,
+    severity: Option<Spanned<String>>,
+    severity_before_deadline: Option<Spanned<String>>,
+    summary: String,
+    when: Spanned<String>,
+    message: Option<Spanned<String>>,
+    help: Option<String>,
+    url: Option<String>,
+    #[serde(default)]
+    references: Vec<String>,
+    effective: Option<Spanned<toml::value::Datetime>>,
+    deadline: Option<Spanned<toml::value::Datetime>>,
+    waivable: Option<bool>,
+}
+
+/// A loaded policy.
+#[derive(Clone, Debug)]
+pub struct Policy {
+    /// Policy id: the prefix of its rule ids.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Version.
+    pub version: Option<String>,
+    /// Longer description.
+    pub description: Option<String>,
+    /// Where the policy comes from.
+    pub references: Vec<String>,
+    /// Its rules.
+    pub rules: Vec<Rule>,
+    /// The file, for diagnostics.
+    pub source: Snippet,
+}
+
+/// A compiled rule.
+#[derive(Clone, Debug)]
+pub struct Rule {
+    /// `policy/rule`.
+    pub id: String,
+    /// Severity once the deadline (if any) has passed.
+    pub severity: Severity,
+    /// Severity before the deadline.
+    pub severity_before_deadline: Severity,
+    /// One line.
+    pub summary: String,
+    /// The condition.
+    pub when: Expr,
+    /// The message template.
+    pub message: Template,
+    /// What to do.
+    pub help: Option<String>,
+    /// Where to read more.
+    pub url: Option<String>,
+    /// The rule's own references.
+    pub references: Vec<String>,
+    /// The rule applies from this day.
+    pub effective: Option<Date>,
+    /// Findings before this day have `severity_before_deadline`.
+    pub deadline: Option<Date>,
+    /// Whether a waiver may suppress its findings.
+    pub waivable: bool,
+    /// The policy file.
+    pub source: Snippet,
+    /// The rule's `when` value in the file.
+    pub when_span: Span,
+    /// Whether the condition reads `site.*`.
+    pub reads_site: bool,
+}
+
+/// A message with `{path}` placeholders.
+#[derive(Clone, Debug)]
+pub struct Template {
+    parts: Vec<Part>,
+}
+
+#[derive(Clone, Debug)]
+enum Part {
+    Text(String),
+    Path(Path),
+}
+
+impl Template {
+    /// Fills the placeholders from `facts`; `level` names a ladder rank.
+    pub fn render(&self, facts: &dyn Facts, ladder: &Ladder) -> String {
+        let mut out = String::new();
+        for part in &self.parts {
+            match part {
+                Part::Text(t) => out.push_str(t),
+                Part::Path(p) => match facts.get(p) {
+                    Some(Val::Str(s)) => out.push_str(s),
+                    Some(Val::Num(n)) => out.push_str(&n.to_string()),
+                    Some(Val::Bool(b)) => out.push_str(&b.to_string()),
+                    Some(Val::Date(d)) => out.push_str(&d.to_string()),
+                    Some(Val::Level(r)) => out.push_str(ladder.name(r).unwrap_or("?")),
+                    Some(Val::List(items)) => out.push_str(&items.join(", ")),
+                    None => out.push('?'),
+                },
+            }
+        }
+        out
+    }
+}
+
+/// Loads every policy a run asks for. An empty list means the builtin packs.
+pub fn load_all(sources: &[PolicySource], ladder: &Ladder) -> Result<Vec<Policy>, Vec<Invalid>> {
+    let defaults: Vec<PolicySource>;
+    let sources = if sources.is_empty() {
+        defaults = builtin::BUILTIN_PACKS
+            .iter()
+            .map(|(name, _)| PolicySource::Builtin(name.to_string()))
+            .collect();
+        &defaults
+    } else {
+        sources
+    };
+    let mut policies = Vec::new();
+    let mut problems = Vec::new();
+    for source in sources {
+        match source {
+            PolicySource::Builtin(name) => match builtin::pack(name) {
+                Some(text) => collect(
+                    load(format!("builtin:{name}").into(), text, ladder),
+                    &mut policies,
+                    &mut problems,
+                ),
+                None => problems.push(
+                    Invalid::plain(
+                        "policy::unknown-builtin",
+                        format!("there is no builtin policy pack `{name}`"),
+                    )
+                    .with_help(format!(
+                        "the builtin packs: {}",
+                        builtin::BUILTIN_PACKS
+                            .iter()
+                            .map(|(n, _)| format!("builtin:{n}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                ),
+            },
+            PolicySource::Path(path) => {
+                for file in policy_files(path, &mut problems) {
+                    match std::fs::read_to_string(&file) {
+                        Ok(text) => collect(
+                            load(file.display().to_string().into(), &text, ladder),
+                            &mut policies,
+                            &mut problems,
+                        ),
+                        Err(e) => problems.push(Invalid::plain(
+                            "policy::unreadable",
+                            format!("cannot read policy {}: {e}", file.display()),
+                        )),
+                    }
+                }
+            }
+        }
+    }
+    check_unique(&policies, &mut problems);
+    if problems.is_empty() {
+        Ok(policies)
+    } else {
+        Err(problems)
+    }
+}
+
+fn collect(
+    result: Result<Policy, Vec<Invalid>>,
+    policies: &mut Vec<Policy>,
+    problems: &mut Vec<Invalid>,
+) {
+    match result {
+        Ok(p) => policies.push(p),
+        Err(e) => problems.extend(e),
+    }
+}
+
+/// A policy path: a file, or every `*.toml` file in a directory (sorted),
+/// except `*_test.toml`.
+fn policy_files(path: &FsPath, problems: &mut Vec<Invalid>) -> Vec<std::path::PathBuf> {
+    if path.is_dir() {
+        let mut files: Vec<_> = std::fs::read_dir(path)
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| {
+                p.extension().is_some_and(|e| e == "toml")
+                    && !p.to_string_lossy().ends_with("_test.toml")
+            })
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            problems.push(Invalid::plain(
+                "policy::empty-directory",
+                format!("no policy files (*.toml) in {}", path.display()),
+            ));
+        }
+        files
+    } else if path.is_file() {
+        vec![path.to_path_buf()]
+    } else {
+        problems.push(Invalid::plain(
+            "policy::not-found",
+            format!("policy {} does not exist", path.display()),
+        ));
+        Vec::new()
+    }
+}
+
+fn check_unique(policies: &[Policy], problems: &mut Vec<Invalid>) {
+    let mut seen: std::collections::HashMap<&str, &Policy> = std::collections::HashMap::new();
+    for policy in policies {
+        if let Some(first) = seen.insert(&policy.id, policy) {
+            problems.push(Invalid::plain(
+                "policy::duplicate-policy",
+                format!(
+                    "policy `{}` is loaded twice ({} and {})",
+                    policy.id,
+                    first.source.name(),
+                    policy.source.name()
+                ),
+            ));
+        }
+    }
+}
+
+/// Loads one policy file; `name` is how it is shown.
+pub fn load(name: Arc<str>, text: &str, ladder: &Ladder) -> Result<Policy, Vec<Invalid>> {
+    let snippet = Snippet::whole(name, text.into());
+    let raw: RawPolicy =
+        toml::from_str(text).map_err(|e| vec![toml_error("policy::invalid", &snippet, &e)])?;
+    let mut problems = Vec::new();
+    let policy_id = raw.policy.id.get_ref().clone();
+    if !is_slug(&policy_id) {
+        problems.push(
+            Invalid::at(
+                "policy::invalid-id",
+                format!("policy id `{policy_id}` is not a lowercase slug"),
+                &snippet,
+                raw.policy.id.span(),
+                "use lowercase letters, digits and `-`",
+            )
+            .with_help("ids appear in rule ids, waivers and baselines: keep them stable"),
+        );
+    }
+    let mut rules: Vec<Rule> = Vec::new();
+    for raw_rule in raw.rule {
+        let local = raw_rule.id.get_ref();
+        if !is_slug(local) {
+            problems.push(Invalid::at(
+                "policy::invalid-id",
+                format!("rule id `{local}` is not a lowercase slug"),
+                &snippet,
+                raw_rule.id.span(),
+                "use lowercase letters, digits and `-`",
+            ));
+        }
+        let id = format!("{policy_id}/{local}");
+        if rules.iter().any(|r| r.id == id) {
+            problems.push(Invalid::at(
+                "policy::duplicate-rule",
+                format!("rule `{id}` is defined twice"),
+                &snippet,
+                raw_rule.id.span(),
+                "second definition",
+            ));
+            continue;
+        }
+        if let Some(rule) = compile_rule(id, raw_rule, &snippet, text, ladder, &mut problems) {
+            rules.push(rule);
+        }
+    }
+    if problems.is_empty() {
+        Ok(Policy {
+            id: policy_id,
+            title: raw.policy.title.unwrap_or_default(),
+            version: raw.policy.version,
+            description: raw.policy.description,
+            references: raw.policy.references,
+            rules,
+            source: snippet,
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+fn compile_rule(
+    id: String,
+    raw: RawRule,
+    snippet: &Snippet,
+    text: &str,
+    ladder: &Ladder,
+    problems: &mut Vec<Invalid>,
+) -> Option<Rule> {
+    let before = problems.len();
+    let severity = severity_of(raw.severity.as_ref(), Severity::Error, snippet, problems);
+    let severity_before_deadline = severity_of(
+        raw.severity_before_deadline.as_ref(),
+        Severity::Warning,
+        snippet,
+        problems,
+    );
+    let when_span = raw.when.span();
+    let when_base = content_start(text, &when_span);
+    let when = match expr::compile(raw.when.get_ref(), ladder) {
+        Ok(e) => Some(e),
+        Err(errors) => {
+            for e in errors {
+                let span = match when_base {
+                    Some(base) => base + e.span.start..base + e.span.end,
+                    None => when_span.clone(),
+                };
+                let mut invalid = Invalid::at(
+                    "policy::invalid-condition",
+                    format!("in rule `{id}`: {}", e.message),
+                    snippet,
+                    span,
+                    e.label,
+                );
+                invalid.help = e.help;
+                problems.push(invalid);
+            }
+            None
+        }
+    };
+    let message = match &raw.message {
+        Some(m) => template(m, snippet, text, problems),
+        None => Some(Template {
+            parts: vec![Part::Text(raw.summary.clone())],
+        }),
+    };
+    let effective = date(raw.effective.as_ref(), snippet, problems);
+    let deadline = date(raw.deadline.as_ref(), snippet, problems);
+    if problems.len() > before {
+        return None;
+    }
+    let when = when?;
+    Some(Rule {
+        id,
+        severity,
+        severity_before_deadline,
+        summary: raw.summary,
+        reads_site: when.reads_site(),
+        when,
+        message: message?,
+        help: raw.help,
+        url: raw.url,
+        references: raw.references,
+        effective,
+        deadline,
+        waivable: raw.waivable.unwrap_or(true),
+        source: snippet.clone(),
+        when_span,
+    })
+}
+
+fn severity_of(
+    raw: Option<&Spanned<String>>,
+    default: Severity,
+    snippet: &Snippet,
+    problems: &mut Vec<Invalid>,
+) -> Severity {
+    let Some(raw) = raw else { return default };
+    Severity::from_name(raw.get_ref()).unwrap_or_else(|| {
+        problems.push(Invalid::at(
+            "policy::invalid-severity",
+            format!("`{}` is not a severity", raw.get_ref()),
+            snippet,
+            raw.span(),
+            "expected `error`, `warning` or `note`",
+        ));
+        default
+    })
+}
+
+fn date(
+    raw: Option<&Spanned<toml::value::Datetime>>,
+    snippet: &Snippet,
+    problems: &mut Vec<Invalid>,
+) -> Option<Date> {
+    let raw = raw?;
+    let parsed = raw
+        .get_ref()
+        .date
+        .filter(|_| raw.get_ref().time.is_none())
+        .and_then(|d| Date::new(d.year as i16, d.month as i8, d.day as i8).ok());
+    if parsed.is_none() {
+        problems.push(Invalid::at(
+            "policy::invalid-date",
+            "expected a date such as 2025-04-01",
+            snippet,
+            raw.span(),
+            "not a plain date",
+        ));
+    }
+    parsed
+}
+
+/// Parses `{path}` placeholders; `{{` and `}}` are literal braces.
+fn template(
+    raw: &Spanned<String>,
+    snippet: &Snippet,
+    text: &str,
+    problems: &mut Vec<Invalid>,
+) -> Option<Template> {
+    let value = raw.get_ref();
+    let base = content_start(text, &raw.span());
+    let mut parts = Vec::new();
+    let mut literal = String::new();
+    let mut ok = true;
+    let mut rest = value.char_indices().peekable();
+    while let Some((i, c)) = rest.next() {
+        match c {
+            '{' if rest.peek().is_some_and(|&(_, n)| n == '{') => {
+                rest.next();
+                literal.push('{');
+            }
+            '}' if rest.peek().is_some_and(|&(_, n)| n == '}') => {
+                rest.next();
+                literal.push('}');
+            }
+            '{' => {
+                let Some(close) = value[i..].find('}') else {
+                    problems.push(
+                        at(
+                            base,
+                            raw,
+                            snippet,
+                            i..i + 1,
+                            "policy::invalid-message",
+                            "unclosed `{` in message",
+                            "this `{` is never closed",
+                        )
+                        .with_help("write `{{` for a literal brace"),
+                    );
+                    ok = false;
+                    break;
+                };
+                let inner = &value[i + 1..i + close];
+                match expr::parse_path(inner.trim()) {
+                    Ok(path) => {
+                        if !literal.is_empty() {
+                            parts.push(Part::Text(std::mem::take(&mut literal)));
+                        }
+                        parts.push(Part::Path(path));
+                    }
+                    Err(e) => {
+                        let lead = inner.len() - inner.trim_start().len();
+                        let start = i + 1 + lead + e.span.start;
+                        let end = (i + 1 + lead + e.span.end).max(start);
+                        problems.push(
+                            at(
+                                base,
+                                raw,
+                                snippet,
+                                start..end,
+                                "policy::invalid-message",
+                                &format!("in message: {}", e.message),
+                                &e.label,
+                            )
+                            .with_help(e.help.unwrap_or_else(|| {
+                                "placeholders are paths such as {asset.id} or {site.name}".into()
+                            })),
+                        );
+                        ok = false;
+                    }
+                }
+                while rest.peek().is_some_and(|&(j, _)| j <= i + close) {
+                    rest.next();
+                }
+            }
+            c => literal.push(c),
+        }
+    }
+    if !literal.is_empty() {
+        parts.push(Part::Text(literal));
+    }
+    ok.then_some(Template { parts })
+}
+
+fn at(
+    base: Option<usize>,
+    raw: &Spanned<String>,
+    snippet: &Snippet,
+    local: Span,
+    code: &'static str,
+    message: &str,
+    label: &str,
+) -> Invalid {
+    let span = match base {
+        Some(b) => b + local.start..b + local.end,
+        None => raw.span(),
+    };
+    Invalid::at(code, message, snippet, span, label)
+}
+
+/// Where a TOML string's content starts in the file, if the content is the
+/// file text byte for byte (literal strings, and basic strings without
+/// escapes). `None` means spans can only point at the whole value.
+pub fn content_start(text: &str, span: &Span) -> Option<usize> {
+    let raw = text.get(span.clone())?;
+    let (delim, escapes) = if raw.starts_with("'''") {
+        ("'''", false)
+    } else if raw.starts_with("\"\"\"") {
+        ("\"\"\"", true)
+    } else if raw.starts_with('\'') {
+        ("'", false)
+    } else if raw.starts_with('"') {
+        ("\"", true)
+    } else {
+        return None;
+    };
+    if escapes && raw.contains('\\') {
+        return None;
+    }
+    let mut start = span.start + delim.len();
+    if delim.len() == 3 {
+        // TOML drops a newline right after the opening delimiter.
+        let after = &text[start..];
+        if after.starts_with("\r\n") {
+            start += 2;
+        } else if after.starts_with('\n') {
+            start += 1;
+        }
+    }
+    Some(start)
+}
+
+fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_start_of_each_string_kind() {
+        let text = "a = '''\n  x'''\nb = \"y\"\nc = \"z\\n\"\nd = 'w'";
+        let span = |needle: &str| {
+            let s = text.find(needle).unwrap();
+            s..s + needle.len()
+        };
+        assert_eq!(content_start(text, &span("'''\n  x'''")), Some(8));
+        assert_eq!(content_start(text, &span("\"y\"")), Some(span("y").start));
+        assert_eq!(content_start(text, &span("\"z\\n\"")), None);
+        assert_eq!(content_start(text, &span("'w'")), Some(span("w").start));
+    }
+}

@@ -1,0 +1,196 @@
+//! `--format human`: one miette report per finding, the offending cell
+//! underlined, related reports on the site register and the policy, then one
+//! summary line.
+
+use std::fmt;
+use std::io::{self, Write};
+
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
+
+use crate::diag::{Finding, Label, Severity};
+use crate::report::{plural, Reporter, Style, Summary};
+
+/// The human reporter.
+pub struct Human {
+    /// Colour, width, quiet.
+    pub style: Style,
+}
+
+/// A finding as a miette diagnostic.
+struct Report<'a> {
+    finding: &'a Finding,
+    related: Vec<Related<'a>>,
+}
+
+/// A related place, as an advice diagnostic with its own source.
+struct Related<'a> {
+    label: &'a Label,
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+fn span(label: &Label) -> miette::SourceSpan {
+    (
+        label.span.start,
+        label.span.end.saturating_sub(label.span.start),
+    )
+        .into()
+}
+
+impl Diagnostic for Report<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(&self.finding.rule))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Note => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.finding
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn url<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.finding
+            .url
+            .as_ref()
+            .map(|u| Box::new(u) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.finding.primary.snippet)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let primary = &self.finding.primary;
+        let first =
+            LabeledSpan::new_primary_with_span(Some(primary.message.clone()), span(primary));
+        let rest = self
+            .finding
+            .labels
+            .iter()
+            .map(|l| LabeledSpan::new_with_span(Some(l.message.clone()), span(l)));
+        Some(Box::new(std::iter::once(first).chain(rest)))
+    }
+
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn Diagnostic> + 'b>> {
+        if self.related.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.related.iter().map(|r| r as &dyn Diagnostic)))
+    }
+}
+
+impl fmt::Debug for Related<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.label.message)
+    }
+}
+
+impl fmt::Display for Related<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.label.message)
+    }
+}
+
+impl std::error::Error for Related<'_> {}
+
+impl Diagnostic for Related<'_> {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.label.snippet)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(std::iter::once(
+            LabeledSpan::new_primary_with_span(None, span(self.label)),
+        )))
+    }
+}
+
+impl Human {
+    fn handler(&self) -> GraphicalReportHandler {
+        let theme = if self.style.color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        GraphicalReportHandler::new_themed(theme)
+            .with_width(self.style.width)
+            .with_links(false)
+            .with_context_lines(1)
+    }
+}
+
+impl Reporter for Human {
+    fn report(
+        &self,
+        findings: &[Finding],
+        summary: &Summary,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        let handler = self.handler();
+        for finding in findings {
+            let report = Report {
+                finding,
+                related: finding
+                    .related
+                    .iter()
+                    .map(|label| Related { label })
+                    .collect(),
+            };
+            let mut text = String::new();
+            if handler.render_report(&mut text, &report).is_err() {
+                text = format!("{}: {}\n", finding.rule, finding.message);
+            }
+            writeln!(out, "{text}")?;
+        }
+        if !self.style.quiet {
+            writeln!(out, "{}", summary_line(summary))?;
+        }
+        Ok(())
+    }
+}
+
+/// `checked 3 files, 40 assets (35 passed, 3 flagged, 2 not checkable): 3 errors, 2 warnings, 0 notes in 0.01s`
+pub fn summary_line(s: &Summary) -> String {
+    format!(
+        "checked {}, {} ({} passed, {} flagged, {} not checkable): {}, {}, {}{} in {:.2}s",
+        plural(s.files, "file", "files"),
+        plural(s.assets, "asset", "assets"),
+        s.passed,
+        s.flagged,
+        s.not_checkable,
+        plural(s.errors, "error", "errors"),
+        plural(s.warnings, "warning", "warnings"),
+        plural(s.notes, "note", "notes"),
+        if s.suppressed > 0 {
+            format!(", {} suppressed", s.suppressed)
+        } else {
+            String::new()
+        },
+        s.elapsed.as_secs_f64()
+    )
+}

@@ -1,0 +1,125 @@
+//! `--format json`: the versioned document, version 1.
+//!
+//! ```json
+//! {"version": 1, "tool": {"name", "version"},
+//!  "summary": {"files", "assets", "passed", "flagged", "not_checkable",
+//!              "errors", "warnings", "notes", "suppressed"},
+//!  "findings": [{"rule", "severity", "message", "file", "line", "column",
+//!                "end_line", "end_column", "asset_id", "vendor_id",
+//!                "evidence": [{"field", "value", "fact", "match"}],
+//!                "site_id", "help", "url", "related": [...], "fingerprint"}]}
+//! ```
+//! Lines and columns are 1-based; columns count characters; the end column
+//! is exclusive. Absent values are `null`.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::diag::{Evidence, Finding, Label, Severity};
+use crate::report::{Reporter, Summary};
+
+/// The JSON reporter.
+pub struct Json;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    tool: Tool,
+    summary: &'a Summary,
+    findings: Vec<JsonFinding<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    severity: Severity,
+    message: &'a str,
+    #[serde(flatten)]
+    location: Location<'a>,
+    asset_id: Option<&'a str>,
+    vendor_id: Option<&'a str>,
+    evidence: &'a [Evidence],
+    site_id: Option<&'a str>,
+    help: Option<&'a str>,
+    url: Option<&'a str>,
+    related: Vec<Related<'a>>,
+    fingerprint: &'a str,
+}
+
+#[derive(Serialize)]
+struct Location<'a> {
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+#[derive(Serialize)]
+struct Related<'a> {
+    message: &'a str,
+    #[serde(flatten)]
+    location: Location<'a>,
+}
+
+fn location(label: &Label) -> Location<'_> {
+    let (start, end) = label.range();
+    Location {
+        file: label.file(),
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+    }
+}
+
+impl Reporter for Json {
+    fn report(
+        &self,
+        findings: &[Finding],
+        summary: &Summary,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        let doc = Document {
+            version: 1,
+            tool: Tool {
+                name: env!("CARGO_PKG_NAME"),
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            summary,
+            findings: findings
+                .iter()
+                .map(|f| JsonFinding {
+                    rule: &f.rule,
+                    severity: f.severity,
+                    message: &f.message,
+                    location: location(&f.primary),
+                    asset_id: f.asset_id.as_deref(),
+                    vendor_id: f.vendor_id.as_deref(),
+                    evidence: &f.evidence,
+                    site_id: f.site_id.as_deref(),
+                    help: f.help.as_deref(),
+                    url: f.url.as_deref(),
+                    related: f
+                        .related
+                        .iter()
+                        .map(|r| Related {
+                            message: &r.message,
+                            location: location(r),
+                        })
+                        .collect(),
+                    fingerprint: &f.fingerprint,
+                })
+                .collect(),
+        };
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        writeln!(out)
+    }
+}

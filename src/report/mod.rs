@@ -1,0 +1,109 @@
+//! Report: findings sorted once, then rendered by one [`Reporter`] per
+//! output format.
+//!
+//! To add a format: a new module implementing [`Reporter`], one [`Format`]
+//! variant and one arm in [`Format::reporter`].
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::diag::{Finding, Severity};
+
+pub mod human;
+pub mod json;
+
+/// An output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// miette diagnostics with the offending cell underlined.
+    Human,
+    /// The versioned JSON document.
+    Json,
+}
+
+/// How to render, decided once per run.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    /// Emit ANSI colour.
+    pub color: bool,
+    /// Width to wrap to.
+    pub width: usize,
+    /// Findings only, no summary line.
+    pub quiet: bool,
+}
+
+impl Format {
+    /// The reporter for this format.
+    pub fn reporter(self, style: Style) -> Box<dyn Reporter> {
+        match self {
+            Format::Human => Box::new(human::Human { style }),
+            Format::Json => Box::new(json::Json),
+        }
+    }
+}
+
+/// What a run looked at and found.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Summary {
+    /// Files read (asset files and site registers).
+    pub files: usize,
+    /// Assets read.
+    pub assets: usize,
+    /// Assets no rule fired for.
+    pub passed: usize,
+    /// Assets a policy rule fired for.
+    pub flagged: usize,
+    /// Assets that could not be fully checked (bad row, no id, unknown site).
+    pub not_checkable: usize,
+    /// Findings by severity.
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// Notes.
+    pub notes: usize,
+    /// Findings a waiver suppressed.
+    pub suppressed: usize,
+    /// Wall time.
+    #[serde(skip)]
+    pub elapsed: Duration,
+}
+
+impl Summary {
+    /// Counts findings by severity.
+    pub fn count(&mut self, findings: &[Finding]) {
+        for f in findings {
+            match f.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+                Severity::Note => self.notes += 1,
+            }
+        }
+    }
+}
+
+/// Renders findings in one format.
+pub trait Reporter {
+    /// Writes the report; `findings` are already sorted.
+    fn report(
+        &self,
+        findings: &[Finding],
+        summary: &Summary,
+        out: &mut dyn Write,
+    ) -> io::Result<()>;
+}
+
+/// The one sort order: file, position, rule, message.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
+
+/// Plural helper: `1 error`, `2 errors`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}

@@ -1,0 +1,300 @@
+//! Site registers joined up: each site's inherited sensitivity, sectors and
+//! tags, with the site each fact came from (for diagnostics).
+
+use std::collections::HashMap;
+
+use crate::diag::{Code, Finding, Label};
+use crate::model::schema::{Ladder, SiteField, Val};
+use crate::model::Site;
+
+/// A site after inheritance.
+#[derive(Clone, Debug, Default)]
+pub struct Resolved {
+    /// The highest level of the site and its ancestors: (rank, index of the
+    /// site that set it).
+    pub sensitivity: Option<(usize, usize)>,
+    /// Sectors of the site and its ancestors, nearest first, without repeats.
+    pub sectors: Vec<String>,
+    /// Tags of the site and its ancestors, nearest first, without repeats.
+    pub tags: Vec<String>,
+}
+
+/// Every site of every register, indexed.
+#[derive(Debug, Default)]
+pub struct SiteIndex {
+    sites: Vec<Site>,
+    resolved: Vec<Resolved>,
+    by_id: HashMap<String, usize>,
+    by_folded_id: HashMap<String, usize>,
+}
+
+impl SiteIndex {
+    /// Indexes sites and resolves inheritance, reporting duplicate ids,
+    /// unknown levels, unknown parents and parent cycles.
+    pub fn build(sites: Vec<Site>, ladder: &Ladder) -> (SiteIndex, Vec<Finding>) {
+        let mut findings = Vec::new();
+        let mut by_id = HashMap::new();
+        let mut by_folded_id = HashMap::new();
+        for (i, site) in sites.iter().enumerate() {
+            let id = site.id.value.clone();
+            if let Some(&first) = by_id.get(&id) {
+                let first: &Site = &sites[first];
+                let mut f = finding(
+                    Code::DuplicateSite,
+                    format!("site `{id}` is defined twice"),
+                    site,
+                    site.id.span.clone(),
+                    "second definition",
+                );
+                f.related.push(Label::new(
+                    first.snippet.clone(),
+                    first.id.span.clone(),
+                    "first defined here; this one is used",
+                ));
+                findings.push(f);
+                continue;
+            }
+            by_id.insert(id.clone(), i);
+            by_folded_id.entry(id.to_lowercase()).or_insert(i);
+        }
+
+        let own_rank: Vec<Option<usize>> = sites
+            .iter()
+            .map(|site| {
+                let level = site.sensitivity.as_ref()?;
+                let rank = ladder.rank(&level.value);
+                if rank.is_none() && !level.value.trim().is_empty() {
+                    findings.push(
+                        finding(
+                            Code::UnknownLevel,
+                            format!(
+                                "site `{}` has sensitivity `{}`, which is not a level of the ladder",
+                                site.id.value, level.value
+                            ),
+                            site,
+                            level.span.clone(),
+                            "unknown level",
+                        )
+                        .with_help(format!(
+                            "the levels, lowest first: {} (set them in [sites] levels)",
+                            ladder.levels().join(" < ")
+                        )),
+                    );
+                }
+                rank
+            })
+            .collect();
+
+        let mut index = SiteIndex {
+            resolved: Vec::with_capacity(sites.len()),
+            sites: Vec::new(),
+            by_id,
+            by_folded_id,
+        };
+        let mut reported_cycles = std::collections::HashSet::new();
+        for i in 0..sites.len() {
+            let mut resolved = Resolved::default();
+            let mut chain = vec![i];
+            let mut current = i;
+            loop {
+                let s = &sites[current];
+                if let Some(rank) = own_rank[current] {
+                    if resolved.sensitivity.is_none_or(|(r, _)| rank > r) {
+                        resolved.sensitivity = Some((rank, current));
+                    }
+                }
+                if let Some(sector) = &s.sector {
+                    push_unique(&mut resolved.sectors, &sector.value);
+                }
+                for tag in &s.tags {
+                    push_unique(&mut resolved.tags, &tag.value);
+                }
+                let Some(parent) = &s.parent else { break };
+                if parent.value.trim().is_empty() {
+                    break;
+                }
+                let Some(&next) = index.by_id.get(&parent.value) else {
+                    if current == i {
+                        findings.push(finding(
+                            Code::UnknownParent,
+                            format!(
+                                "site `{}` names parent `{}`, which no site register defines",
+                                s.id.value, parent.value
+                            ),
+                            s,
+                            parent.span.clone(),
+                            "unknown parent",
+                        ));
+                    }
+                    break;
+                };
+                if let Some(pos) = chain.iter().position(|&c| c == next) {
+                    let members = &chain[pos..];
+                    let key = members.iter().copied().min().unwrap_or(next);
+                    if reported_cycles.insert(key) {
+                        let ids: Vec<&str> = members
+                            .iter()
+                            .map(|&c| sites[c].id.value.as_str())
+                            .collect();
+                        findings.push(finding(
+                            Code::SiteCycle,
+                            format!(
+                                "site `{}` is its own ancestor: {} → {}",
+                                s.id.value,
+                                ids.join(" → "),
+                                sites[next].id.value
+                            ),
+                            s,
+                            parent.span.clone(),
+                            "this parent closes the loop",
+                        ));
+                    }
+                    break;
+                }
+                chain.push(next);
+                current = next;
+            }
+            index.resolved.push(resolved);
+        }
+        index.sites = sites;
+        (index, findings)
+    }
+
+    /// Finds a site by id: exactly, else ignoring case.
+    pub fn find(&self, id: &str) -> Option<usize> {
+        let id = id.trim();
+        self.by_id
+            .get(id)
+            .or_else(|| self.by_folded_id.get(&id.to_lowercase()))
+            .copied()
+    }
+
+    /// A site as written.
+    pub fn site(&self, index: usize) -> &Site {
+        &self.sites[index]
+    }
+
+    /// A site after inheritance.
+    pub fn resolved(&self, index: usize) -> &Resolved {
+        &self.resolved[index]
+    }
+
+    /// How many sites there are.
+    pub fn len(&self) -> usize {
+        self.sites.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.sites.is_empty()
+    }
+
+    /// A field of a site, as rules see it.
+    pub fn get(&self, index: usize, field: SiteField) -> Option<Val<'_>> {
+        let site = &self.sites[index];
+        let resolved = &self.resolved[index];
+        match field {
+            SiteField::Id => Some(Val::Str(&site.id.value)),
+            SiteField::Name => site.name.as_ref().map(|n| Val::Str(&n.value)),
+            SiteField::Sensitivity => resolved.sensitivity.map(|(rank, _)| Val::Level(rank)),
+            SiteField::Sector => site.sector.as_ref().map(|s| Val::Str(&s.value)),
+            SiteField::Sectors => Some(Val::List(
+                resolved.sectors.iter().map(String::as_str).collect(),
+            )),
+            SiteField::Tags => Some(Val::List(
+                resolved.tags.iter().map(String::as_str).collect(),
+            )),
+            SiteField::Parent => site.parent.as_ref().map(|p| Val::Str(&p.value)),
+        }
+    }
+}
+
+fn push_unique(list: &mut Vec<String>, value: &str) {
+    let value = value.trim();
+    if !value.is_empty() && !list.iter().any(|v| v == value) {
+        list.push(value.to_string());
+    }
+}
+
+fn finding(
+    code: Code,
+    message: String,
+    site: &Site,
+    span: crate::source::Span,
+    label: &str,
+) -> Finding {
+    let mut f = Finding::new(
+        code.id(),
+        code.severity(),
+        message,
+        Label::new(site.snippet.clone(), span, label),
+    );
+    f.site_id = Some(site.id.value.clone());
+    f.help = Some(code.help().to_string());
+    f
+}
+
+impl Finding {
+    /// Replaces the help text.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{Snippet, Spanned};
+
+    fn site(id: &str, level: Option<&str>, sector: Option<&str>, parent: Option<&str>) -> Site {
+        let s = |v: &str| Spanned::new(v.to_string(), 0..v.len());
+        Site {
+            line: 1,
+            span: 0..0,
+            snippet: Snippet::whole("sites.csv".into(), "".into()),
+            id: s(id),
+            name: None,
+            sensitivity: level.map(s),
+            sector: sector.map(s),
+            tags: vec![],
+            parent: parent.map(s),
+            cidrs: vec![],
+        }
+    }
+
+    #[test]
+    fn inherits_the_highest_level_and_all_sectors() {
+        let (index, findings) = SiteIndex::build(
+            vec![
+                site("HQ", Some("secret"), Some("defence"), None),
+                site("B1", Some("official"), Some("health"), Some("HQ")),
+                site("R1", None, None, Some("B1")),
+            ],
+            &Ladder::default(),
+        );
+        assert!(findings.is_empty());
+        let r1 = index.find("r1").unwrap();
+        assert_eq!(index.resolved(r1).sensitivity, Some((3, 0)));
+        assert_eq!(index.resolved(r1).sectors, ["health", "defence"]);
+        assert_eq!(index.get(r1, SiteField::Sector), None);
+    }
+
+    #[test]
+    fn reports_cycles_unknown_parents_and_levels() {
+        let (_, findings) = SiteIndex::build(
+            vec![
+                site("A", None, None, Some("B")),
+                site("B", None, None, Some("A")),
+                site("C", Some("top-secret"), None, Some("Z")),
+                site("C", None, None, None),
+            ],
+            &Ladder::default(),
+        );
+        let rules: Vec<_> = findings.iter().map(|f| f.rule.as_str()).collect();
+        assert!(rules.contains(&"assetlint/site-cycle"), "{rules:?}");
+        assert!(rules.contains(&"assetlint/unknown-parent"));
+        assert!(rules.contains(&"assetlint/unknown-level"));
+        assert!(rules.contains(&"assetlint/duplicate-site"));
+    }
+}
