@@ -98,7 +98,7 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
 
     let mut config = match &args.config {
         Some(path) => Config::load(path)?,
-        None => match Config::find(&cwd) {
+        None => match find_config(&cwd, &args.paths) {
             Some(path) => Config::load(&path)?,
             None => Config::default_at(cwd.clone()),
         },
@@ -233,6 +233,23 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// The config for a run: the nearest `assetlint.toml` above the first path
+/// given (so `assetlint check examples/council` finds the example's own
+/// config), else above the working directory.
+fn find_config(cwd: &std::path::Path, paths: &[PathBuf]) -> Option<PathBuf> {
+    let first = paths.iter().find(|p| p.as_os_str() != "-").map(|p| {
+        let p = cwd.join(p);
+        if p.is_dir() {
+            p
+        } else {
+            p.parent().map_or_else(|| cwd.to_path_buf(), |d| d.to_path_buf())
+        }
+    });
+    first
+        .and_then(|dir| Config::find(&dir))
+        .or_else(|| Config::find(cwd))
 }
 
 /// Reads every site register. A register that cannot be opened stops the
