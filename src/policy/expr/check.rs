@@ -8,7 +8,7 @@
 use globset::GlobBuilder;
 
 use super::ast::{CmpOp, Lit, Node, NodeKind, RawPath, Span};
-use super::error::{backticked, close_names, did_you_mean, ErrorKind, ExprError};
+use super::error::{a, backticked, close_names, did_you_mean, ErrorKind, ExprError};
 use super::eval::{Cond, Const, InSet, Operand};
 use super::functions::{lookup, Param, Ret, FUNCTIONS};
 use super::parse::parse_date;
@@ -41,18 +41,6 @@ pub(crate) fn resolve(path: &RawPath) -> Result<Path, Vec<ExprError>> {
     match checker.path(path) {
         Some(p) if checker.errors.is_empty() => Ok(p),
         _ => Err(checker.into_errors()),
-    }
-}
-
-/// `text`, `a number`, …: a type with its article, for messages.
-fn a(ty: Type) -> &'static str {
-    match ty {
-        Type::Str => "text",
-        Type::Num => "a number",
-        Type::Bool => "a bool",
-        Type::Date => "a date",
-        Type::Level => "a level",
-        Type::StrList => "a list",
     }
 }
 
@@ -273,6 +261,10 @@ impl<'l> Checker<'l> {
                     match ty {
                         Type::Num => Some("write the number without quotes".to_owned()),
                         Type::Bool => Some("write `true` or `false` without quotes".to_owned()),
+                        Type::StrList => Some(format!(
+                            "test one element with `in`, as in `{} in {other}`",
+                            super::ast::Lit::Str(text.to_owned())
+                        )),
                         _ => None,
                     },
                 );
@@ -737,5 +729,165 @@ impl<'l> Checker<'l> {
             return None;
         }
         Some(path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::schema::Ladder;
+    use crate::policy::expr::compile;
+
+    /// `ok` or the errors of compiling `src`, one per line, each with the
+    /// text its span covers.
+    fn c(src: &str) -> String {
+        match compile(src, &Ladder::default()) {
+            Ok(_) => "ok".to_owned(),
+            Err(errors) => errors
+                .iter()
+                .map(|e| {
+                    let mut line = format!(
+                        "{} {:?} `{}`: {} | {}",
+                        e.kind,
+                        e.span,
+                        &src[e.span.clone()],
+                        e.message,
+                        e.label
+                    );
+                    if let Some(help) = &e.help {
+                        line.push_str(&format!(" | {help}"));
+                    }
+                    line
+                })
+                .collect::<Vec<_>>()
+                .join("\n"),
+        }
+    }
+
+    #[test]
+    fn well_typed() {
+        for src in [
+            r#""uk-surveillance-2022" in vendor.lists and asset.kind in ["camera", "nvr", "dvr"] and site.sensitivity >= "sensitive" and asset.status != "decommissioned""#,
+            r#"asset.installed >= 2022-11-24 and asset.installed < "2023-01-01""#,
+            r#"site.sensitivity in ["sensitive", "SECRET"]"#,
+            r#""official" < site.sensitivity"#,
+            "site.sensitivity == site.sensitivity",
+            "asset.installed < today",
+            "asset.internet_facing",
+            "asset.internet_facing == true and not vendor.state_owned",
+            r#"asset.capabilities == ["ptz", "face-recognition"]"#,
+            r#"["a"] != site.tags"#,
+            r#"asset.model matches "DS-2CD*" or asset.mac matches "c0:56:e3:*""#,
+            r#"asset.extra["Cost centre"] == "x" and asset.extra['Cost centre'] matches "CC-*""#,
+            r#""x" == "x" and 1 < 2 and true"#,
+            r#"len(asset.id) > 3 and days_until(asset.installed) < -365"#,
+            r#"asset.installed in [2022-01-01, "2022-02-01"] and len(asset.mac) in [1, 2]"#,
+            r#"asset.internet_facing in [true] and lower(asset.kind) not in ["camera"]"#,
+            r#""ptz" in upper(site.tags) and lower("X") matches "x""#,
+            "exists(asset.extra[\"Owner\"]) and exists(today)",
+        ] {
+            assert_eq!(c(src), "ok", "{src}");
+        }
+    }
+
+    #[test]
+    fn paths() {
+        insta::assert_snapshot!(c("assets.kind == 'x'"), @"unknown-field 0..6 `assets`: unknown root `assets` | paths start with `asset.`, `site.`, `vendor.` or are `today` | did you mean `asset`?");
+        insta::assert_snapshot!(c("camera"), @r#"unknown-field 0..6 `camera`: unknown name `camera` | paths start with `asset.`, `site.`, `vendor.` or are `today` | the roots are: `asset`, `site`, `vendor`, `today`; quote text, as in "camera""#);
+        insta::assert_snapshot!(c("asset == 'x'"), @"unknown-field 0..5 `asset`: `asset` needs a field | expected `asset.<field>` | the fields of `asset` are `id`, `kind`, `vendor`, `brand`, `model`, `serial`, `mac`, `ip`, `hostname`, `firmware`, `site`, `location`, `installed`, `status`, `internet_facing`, `capabilities`, `owner`, `extra`");
+        insta::assert_snapshot!(c("asset.knd == 'x'"), @"unknown-field 6..9 `knd`: unknown field `asset.knd` | `asset` has no field `knd` | did you mean `kind`?");
+        insta::assert_snapshot!(c("site.sensitivty >= 'secret'"), @"unknown-field 5..15 `sensitivty`: unknown field `site.sensitivty` | `site` has no field `sensitivty` | did you mean `sensitivity`?");
+        insta::assert_snapshot!(c("'x' in vendor.list"), @"unknown-field 14..18 `list`: unknown field `vendor.list` | `vendor` has no field `list` | did you mean `lists`?");
+        insta::assert_snapshot!(c("asset.zzzzzzzz == 'x'"), @"unknown-field 6..14 `zzzzzzzz`: unknown field `asset.zzzzzzzz` | `asset` has no field `zzzzzzzz` | the fields of `asset` are: `id`, `kind`, `vendor`, `brand`, `model`, `serial`, `mac`, `ip`, `hostname`, `firmware`, `site`, `location`, `installed`, `status`, `internet_facing`, `capabilities`, `owner`, `extra`");
+        insta::assert_snapshot!(c("asset.extra == 'x'"), @r#"unknown-field 6..11 `extra`: `asset.extra` needs a column name | expected `asset.extra["Column name"]` | write the register's column header in quotes, as in asset.extra["Cost centre"]"#);
+        insta::assert_snapshot!(c("asset.kind['x'] == 'x'"), @r#"unknown-field 11..14 `'x'`: `asset.kind` takes no column name | only `asset.extra` takes `["…"]`"#);
+        insta::assert_snapshot!(c("today.date == 2022-01-01"), @"unknown-field 0..10 `today.date`: `today` has no fields | `today` is a date");
+    }
+
+    #[test]
+    fn conditions_must_be_bools() {
+        insta::assert_snapshot!(c("asset.kind"), @r#"type-mismatch 0..10 `asset.kind`: expected a condition, found text | `asset.kind` is text, not true or false | compare it, as in `asset.kind == "…"`, or test that it is there with `exists(asset.kind)`"#);
+        insta::assert_snapshot!(c("site.tags and true"), @r#"type-mismatch 0..9 `site.tags`: expected a condition, found a list | `site.tags` is a list, not true or false | test an element with `"…" in site.tags`, or presence with `exists(site.tags)`"#);
+        insta::assert_snapshot!(c("len(asset.id)"), @"type-mismatch 0..13 `len(asset.id)`: expected a condition, found a number | `len(asset.id)` is a number, not true or false | compare it with a value, as in `len(asset.id) == …`");
+        insta::assert_snapshot!(c("'x'"), @r#"type-mismatch 0..3 `'x'`: expected a condition, found text | `"x"` is text, not true or false"#);
+        insta::assert_snapshot!(c("['x'] or 5"), @r#"
+        type-mismatch 0..5 `['x']`: expected a condition, found a list | `["x"]` is a list, not true or false
+        type-mismatch 9..10 `5`: expected a condition, found a number | `5` is a number, not true or false
+        "#);
+    }
+
+    #[test]
+    fn comparisons() {
+        insta::assert_snapshot!(c("asset.installed > 5"), @"type-mismatch 0..19 `asset.installed > 5`: cannot compare a date with a number using `>` | `asset.installed` is a date, `5` is a number | write a date as 2022-11-24, or count days with `days_until(…)`");
+        insta::assert_snapshot!(c("asset.kind == 3"), @r#"type-mismatch 0..15 `asset.kind == 3`: cannot compare text with a number using `==` | `asset.kind` is text, `3` is a number | quote the number to compare text, as in `"3"`"#);
+        insta::assert_snapshot!(c("site.sensitivity == asset.kind"), @"type-mismatch 0..30 `site.sensitivity == asset.kind`: cannot compare a level with text using `==` | `site.sensitivity` is a level, `asset.kind` is text");
+        insta::assert_snapshot!(c("asset.kind == ['a']"), @r#"type-mismatch 0..19 `asset.kind == ['a']`: cannot compare text with a list using `==` | `asset.kind` is text, `["a"]` is a list | test one element with `in`, as in `"x" in asset.capabilities`"#);
+        insta::assert_snapshot!(c("asset.capabilities == 'x'"), @r#"type-mismatch 22..25 `'x'`: cannot compare a list with text | `asset.capabilities` is a list, this is text | test one element with `in`, as in `"x" in asset.capabilities`"#);
+        insta::assert_snapshot!(c("asset.capabilities == ['x', 1]"), @"type-mismatch 28..29 `1`: a list used as a value must hold text only | this element is a number | quote the element");
+        insta::assert_snapshot!(c("asset.internet_facing < true"), @"type-mismatch 0..28 `asset.internet_facing < true`: `<` does not order bool values | a bool compared with `<` | `<`, `<=`, `>` and `>=` compare numbers, dates, levels and text; use `==` or `!=`");
+        insta::assert_snapshot!(c("site.tags < ['a']"), @"type-mismatch 0..17 `site.tags < ['a']`: `<` does not order list values | a list compared with `<` | `<`, `<=`, `>` and `>=` compare numbers, dates, levels and text; use `==` or `!=`");
+        insta::assert_snapshot!(c("asset.internet_facing == 'true'"), @"type-mismatch 25..31 `'true'`: cannot compare a bool with text | `asset.internet_facing` is a bool, this is text | write `true` or `false` without quotes");
+        insta::assert_snapshot!(c("len(asset.id) == '3'"), @"type-mismatch 17..20 `'3'`: cannot compare a number with text | `len(asset.id)` is a number, this is text | write the number without quotes");
+    }
+
+    #[test]
+    fn levels_and_dates() {
+        insta::assert_snapshot!(c("site.sensitivity >= 'top-secret'"), @"unknown-level 20..32 `'top-secret'`: unknown level `top-secret` | not a level of the ladder `site.sensitivity` is compared on | the levels, lowest first, are `public`, `official`, `sensitive`, `secret`");
+        insta::assert_snapshot!(c("'secrett' == site.sensitivity"), @"unknown-level 0..9 `'secrett'`: unknown level `secrett` | not a level of the ladder `site.sensitivity` is compared on | did you mean `secret`? the levels, lowest first, are `public`, `official`, `sensitive`, `secret`");
+        insta::assert_snapshot!(c("site.sensitivity in ['sensitive', 'secrett', 'x']"), @r#"
+        unknown-level 34..43 `'secrett'`: unknown level `secrett` | not a level of the ladder `site.sensitivity` is compared on | did you mean `secret`? the levels, lowest first, are `public`, `official`, `sensitive`, `secret`
+        unknown-level 45..48 `'x'`: unknown level `x` | not a level of the ladder `site.sensitivity` is compared on | the levels, lowest first, are `public`, `official`, `sensitive`, `secret`
+        "#);
+        insta::assert_snapshot!(c("asset.installed > '2022-02-30'"), @r#"invalid-date 18..30 `'2022-02-30'`: `asset.installed` is a date, `"2022-02-30"` is not | 2022-02 has 28 days | write a date as 2022-11-24"#);
+        insta::assert_snapshot!(c("asset.installed > 'yesterday'"), @r#"type-mismatch 18..29 `'yesterday'`: `asset.installed` is a date, `"yesterday"` is not | not a date in the form YYYY-MM-DD | write a date as 2022-11-24"#);
+        insta::assert_snapshot!(c("asset.installed in [2022-01-01, '2022-13-01']"), @r#"invalid-date 32..44 `'2022-13-01'`: `asset.installed` is a date, `"2022-13-01"` is not | there is no month 13 | write a date as 2022-11-24"#);
+        let ladder = Ladder::new(["low", "high"]);
+        assert!(compile("site.sensitivity == 'HIGH'", &ladder).is_ok());
+        assert!(compile("site.sensitivity == 'secret'", &ladder).is_err());
+    }
+
+    #[test]
+    fn membership() {
+        insta::assert_snapshot!(c("'x' in asset.kind"), @r#"type-mismatch 7..17 `asset.kind`: `in` needs a list on the right, found text | `asset.kind` is text, not a list | to look for a part of a text, use `matches "*part*"`"#);
+        insta::assert_snapshot!(c("asset.capabilities in ['a']"), @r#"type-mismatch 0..18 `asset.capabilities`: `in` looks for one value in a list, found a list on the left | `asset.capabilities` is a list | test each value: `"a" in … or "b" in …`"#);
+        insta::assert_snapshot!(c("['a'] in asset.capabilities"), @r#"type-mismatch 0..5 `['a']`: `in` looks for one value in a list, found a list on the left | `["a"]` is a list | test each value: `"a" in … or "b" in …`"#);
+        insta::assert_snapshot!(c("asset.kind in [1, true, 2022-01-01]"), @r#"
+        type-mismatch 15..16 `1`: list element is a number, but `asset.kind` is text | a number among text values
+        type-mismatch 18..22 `true`: list element is a bool, but `asset.kind` is text | a bool among text values
+        type-mismatch 24..34 `2022-01-01`: list element is a date, but `asset.kind` is text | a date among text values
+        "#);
+        insta::assert_snapshot!(c("asset.installed in asset.capabilities"), @"type-mismatch 0..37 `asset.installed in asset.capabilities`: cannot look for a date in a list of text | `asset.installed` is a date, `asset.capabilities` is a list of text");
+        insta::assert_snapshot!(c("'x' not in len(asset.id)"), @"type-mismatch 11..24 `len(asset.id)`: `in` needs a list on the right, found a number | `len(asset.id)` is a number, not a list");
+    }
+
+    #[test]
+    fn globs() {
+        insta::assert_snapshot!(c("asset.installed matches '2022*'"), @"type-mismatch 0..15 `asset.installed`: `matches` applies to text or lists of text, found a date | `asset.installed` is a date");
+        insta::assert_snapshot!(c("asset.model matches 'DS-[2CD'"), @r#"invalid-glob 20..29 `'DS-[2CD'`: invalid glob pattern "DS-[2CD" | unclosed character class; missing ']' | globs use `*`, `?`, `[abc]` and `{a,b}`; escape a special character with `[*]`"#);
+    }
+
+    #[test]
+    fn calls() {
+        insta::assert_snapshot!(c("lowr(asset.kind) == 'x'"), @"unknown-function 0..4 `lowr`: unknown function `lowr` | no function of this name | did you mean `lower`?");
+        insta::assert_snapshot!(c("frobnicate(asset.knd)"), @r#"
+        unknown-function 0..10 `frobnicate`: unknown function `frobnicate` | no function of this name | the functions are: `days_until`, `exists`, `len`, `lower`, `upper`
+        unknown-field 17..20 `knd`: unknown field `asset.knd` | `asset` has no field `knd` | did you mean `kind`?
+        "#);
+        insta::assert_snapshot!(c("lower() == 'x'"), @"wrong-arity 0..7 `lower()`: `lower` takes 1 argument, found 0 | called with 0 arguments | lower(text or a list): the text in lowercase (each element of a list)");
+        insta::assert_snapshot!(c("exists(asset.id, asset.kind)"), @"wrong-arity 0..28 `exists(asset.id, asset.kind)`: `exists` takes 1 argument, found 2 | called with 2 arguments | exists(a path): whether the path has a value");
+        insta::assert_snapshot!(c("exists('x')"), @"type-mismatch 7..10 `'x'`: `exists` takes a path as argument 1, found text | this is text | write a path, as in `exists(asset.serial)`");
+        insta::assert_snapshot!(c("exists(lower(asset.kind))"), @"type-mismatch 7..24 `lower(asset.kind)`: `exists` takes a path as argument 1, found text | this is text | write a path, as in `exists(asset.serial)`");
+        insta::assert_snapshot!(c("exists(asset.knd)"), @"unknown-field 13..16 `knd`: unknown field `asset.knd` | `asset` has no field `knd` | did you mean `kind`?");
+        insta::assert_snapshot!(c("lower(asset.installed) == 'x'"), @"type-mismatch 6..21 `asset.installed`: `lower` takes text or a list as argument 1, found a date | this is a date");
+        insta::assert_snapshot!(c("days_until('soon') > 0"), @"type-mismatch 11..17 `'soon'`: `days_until` takes a date as argument 1, found text | this is text");
+    }
+
+    #[test]
+    fn every_error_is_collected() {
+        insta::assert_snapshot!(c("asset.knd == 1 and site.sensitivity >= 'x' or asset.installed > 5 and lowr(asset.id)"), @r#"
+        unknown-field 6..9 `knd`: unknown field `asset.knd` | `asset` has no field `knd` | did you mean `kind`?
+        unknown-level 39..42 `'x'`: unknown level `x` | not a level of the ladder `site.sensitivity` is compared on | the levels, lowest first, are `public`, `official`, `sensitive`, `secret`
+        type-mismatch 46..65 `asset.installed > 5`: cannot compare a date with a number using `>` | `asset.installed` is a date, `5` is a number | write a date as 2022-11-24, or count days with `days_until(…)`
+        unknown-function 70..74 `lowr`: unknown function `lowr` | no function of this name | did you mean `lower`?
+        "#);
     }
 }

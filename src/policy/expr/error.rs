@@ -4,6 +4,8 @@
 use std::fmt;
 use std::ops::Range;
 
+use crate::model::schema::Type;
+
 /// What went wrong in an expression.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -124,6 +126,18 @@ impl fmt::Display for ExprError {
 }
 
 impl std::error::Error for ExprError {}
+
+/// `text`, `a number`, …: a type with its article, for messages.
+pub(crate) fn a(ty: Type) -> &'static str {
+    match ty {
+        Type::Str => "text",
+        Type::Num => "a number",
+        Type::Bool => "a bool",
+        Type::Date => "a date",
+        Type::Level => "a level",
+        Type::StrList => "a list",
+    }
+}
 
 /// Levenshtein distance between two short names, by characters.
 fn distance(a: &str, b: &str) -> usize {

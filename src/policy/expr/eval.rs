@@ -265,3 +265,339 @@ impl Cond {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use jiff::civil::date;
+
+    use crate::model::schema::{AssetField, Facts, Ladder, Path, SiteField, Val, VendorField};
+    use crate::policy::expr::compile;
+
+    /// An owned fact.
+    #[derive(Clone)]
+    enum F {
+        S(&'static str),
+        N(f64),
+        B(bool),
+        D(jiff::civil::Date),
+        L(usize),
+        List(Vec<&'static str>),
+    }
+
+    #[derive(Default)]
+    struct TestFacts(HashMap<Path, F>);
+
+    impl TestFacts {
+        fn with(mut self, path: Path, f: F) -> Self {
+            self.0.insert(path, f);
+            self
+        }
+    }
+
+    impl Facts for TestFacts {
+        fn get(&self, path: &Path) -> Option<Val<'_>> {
+            Some(match self.0.get(path)? {
+                F::S(s) => Val::Str(s),
+                F::N(n) => Val::Num(*n),
+                F::B(b) => Val::Bool(*b),
+                F::D(d) => Val::Date(*d),
+                F::L(r) => Val::Level(*r),
+                F::List(l) => Val::List(l.clone()),
+            })
+        }
+    }
+
+    /// A Hikvision camera at a sensitive site, installed 2023-03-01.
+    fn camera() -> TestFacts {
+        TestFacts::default()
+            .with(Path::Asset(AssetField::Id), F::S("CAM-001"))
+            .with(Path::Asset(AssetField::Kind), F::S("camera"))
+            .with(Path::Asset(AssetField::Model), F::S("DS-2CD2143G0-I"))
+            .with(
+                Path::Asset(AssetField::Mac),
+                F::List(vec!["C0:56:E3:00:11:22"]),
+            )
+            .with(Path::Asset(AssetField::Installed), F::D(date(2023, 3, 1)))
+            .with(Path::Asset(AssetField::InternetFacing), F::B(false))
+            .with(
+                Path::Asset(AssetField::Capabilities),
+                F::List(vec!["ptz", "face-recognition"]),
+            )
+            .with(Path::Extra("Cost".into()), F::S("120"))
+            .with(Path::Site(SiteField::Sensitivity), F::L(2))
+            .with(Path::Site(SiteField::Tags), F::List(vec![]))
+            .with(Path::Vendor(VendorField::Id), F::S("hikvision"))
+            .with(
+                Path::Vendor(VendorField::Lists),
+                F::List(vec!["us-fcc-covered", "uk-surveillance-2022"]),
+            )
+            .with(Path::Vendor(VendorField::StateOwned), F::B(true))
+            .with(Path::Today, F::D(date(2025, 6, 1)))
+    }
+
+    /// Each condition with its value for [`camera`], one per line.
+    fn e(conditions: &[&str]) -> String {
+        let facts = camera();
+        conditions
+            .iter()
+            .map(|c| match compile(c, &Ladder::default()) {
+                Ok(expr) => format!("{} {c}", if expr.eval(&facts) { "T" } else { "F" }),
+                Err(errors) => format!("! {c}: {}", errors[0].message),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn equality_and_order() {
+        insta::assert_snapshot!(e(&[
+            "asset.kind == 'camera'",
+            "asset.kind == 'Camera'",
+            "asset.kind != 'nvr'",
+            "asset.kind != 'camera'",
+            "asset.id < 'CAM-002'",
+            "asset.id >= 'CAM-001'",
+            "asset.id > 'CAM-001'",
+            "asset.id <= 'CAM'",
+            "len(asset.id) == 7",
+            "len(asset.id) > 6.5",
+            "-1 < 0",
+            "asset.internet_facing == false",
+            "asset.internet_facing != vendor.state_owned",
+        ]), @r#"
+        T asset.kind == 'camera'
+        F asset.kind == 'Camera'
+        T asset.kind != 'nvr'
+        F asset.kind != 'camera'
+        T asset.id < 'CAM-002'
+        T asset.id >= 'CAM-001'
+        F asset.id > 'CAM-001'
+        F asset.id <= 'CAM'
+        T len(asset.id) == 7
+        T len(asset.id) > 6.5
+        T -1 < 0
+        T asset.internet_facing == false
+        T asset.internet_facing != vendor.state_owned
+        "#);
+    }
+
+    #[test]
+    fn booleans() {
+        insta::assert_snapshot!(e(&[
+            "vendor.state_owned",
+            "asset.internet_facing",
+            "not asset.internet_facing",
+            "true and false",
+            "true or false",
+            "false or false or true",
+            "true and true and false",
+            "not (true and false)",
+        ]), @r#"
+        T vendor.state_owned
+        F asset.internet_facing
+        T not asset.internet_facing
+        F true and false
+        T true or false
+        T false or false or true
+        F true and true and false
+        T not (true and false)
+        "#);
+    }
+
+    #[test]
+    fn missing_values() {
+        insta::assert_snapshot!(e(&[
+            "asset.serial == 'x'",
+            "asset.serial != 'x'",
+            "not (asset.serial == 'x')",
+            "asset.serial < 'x'",
+            "asset.serial in ['x']",
+            "asset.serial not in ['x']",
+            "'x' in site.sectors",
+            "'x' not in site.sectors",
+            "asset.serial matches '*'",
+            "site.name == site.name",
+            "site.sector != 'x'",
+            "asset.extra['Nope'] == 'x'",
+            "exists(asset.serial)",
+            "not exists(asset.serial)",
+            "exists(asset.id)",
+            "site.sensitivity > 'public' and exists(site.name)",
+            "lower(asset.serial) == lower(asset.serial)",
+        ]), @r#"
+        F asset.serial == 'x'
+        F asset.serial != 'x'
+        T not (asset.serial == 'x')
+        F asset.serial < 'x'
+        F asset.serial in ['x']
+        F asset.serial not in ['x']
+        F 'x' in site.sectors
+        F 'x' not in site.sectors
+        F asset.serial matches '*'
+        F site.name == site.name
+        F site.sector != 'x'
+        F asset.extra['Nope'] == 'x'
+        F exists(asset.serial)
+        T not exists(asset.serial)
+        T exists(asset.id)
+        F site.sensitivity > 'public' and exists(site.name)
+        F lower(asset.serial) == lower(asset.serial)
+        "#);
+    }
+
+    #[test]
+    fn levels() {
+        insta::assert_snapshot!(e(&[
+            "site.sensitivity >= 'sensitive'",
+            "site.sensitivity > 'sensitive'",
+            "site.sensitivity < 'secret'",
+            "site.sensitivity == 'Sensitive'",
+            "'official' < site.sensitivity",
+            "site.sensitivity in ['sensitive', 'secret']",
+            "site.sensitivity not in ['public', 'official']",
+            "site.sensitivity in ['public']",
+        ]), @r#"
+        T site.sensitivity >= 'sensitive'
+        F site.sensitivity > 'sensitive'
+        T site.sensitivity < 'secret'
+        T site.sensitivity == 'Sensitive'
+        T 'official' < site.sensitivity
+        T site.sensitivity in ['sensitive', 'secret']
+        T site.sensitivity not in ['public', 'official']
+        F site.sensitivity in ['public']
+        "#);
+    }
+
+    #[test]
+    fn dates() {
+        insta::assert_snapshot!(e(&[
+            "asset.installed >= 2022-11-24",
+            "asset.installed < 2022-11-24",
+            "asset.installed == '2023-03-01'",
+            "asset.installed < today",
+            "today > 2025-05-31",
+            "asset.installed in [2023-03-01, 2024-01-01]",
+            "days_until(asset.installed) < -365",
+            "days_until(2025-12-31) == 213",
+        ]), @r#"
+        T asset.installed >= 2022-11-24
+        F asset.installed < 2022-11-24
+        T asset.installed == '2023-03-01'
+        T asset.installed < today
+        T today > 2025-05-31
+        T asset.installed in [2023-03-01, 2024-01-01]
+        T days_until(asset.installed) < -365
+        T days_until(2025-12-31) == 213
+        "#);
+    }
+
+    #[test]
+    fn lists() {
+        insta::assert_snapshot!(e(&[
+            "'uk-surveillance-2022' in vendor.lists",
+            "'UK-SURVEILLANCE-2022' in vendor.lists",
+            "'eu' not in vendor.lists",
+            "asset.kind in ['camera', 'nvr']",
+            "asset.kind not in ['camera', 'nvr']",
+            "asset.kind in []",
+            "asset.kind not in []",
+            "asset.capabilities == ['face-recognition', 'ptz', 'ptz']",
+            "asset.capabilities == ['ptz']",
+            "asset.capabilities != ['ptz']",
+            "site.tags == []",
+            "len(site.tags) == 0",
+            "len(['a', 'b']) == 2",
+            "asset.extra['Cost'] in ['120', '130']",
+            "'face-recognition' in asset.capabilities and asset.kind == 'camera'",
+        ]), @r#"
+        T 'uk-surveillance-2022' in vendor.lists
+        F 'UK-SURVEILLANCE-2022' in vendor.lists
+        T 'eu' not in vendor.lists
+        T asset.kind in ['camera', 'nvr']
+        F asset.kind not in ['camera', 'nvr']
+        F asset.kind in []
+        T asset.kind not in []
+        T asset.capabilities == ['face-recognition', 'ptz', 'ptz']
+        F asset.capabilities == ['ptz']
+        T asset.capabilities != ['ptz']
+        T site.tags == []
+        T len(site.tags) == 0
+        T len(['a', 'b']) == 2
+        T asset.extra['Cost'] in ['120', '130']
+        T 'face-recognition' in asset.capabilities and asset.kind == 'camera'
+        "#);
+    }
+
+    #[test]
+    fn globs() {
+        insta::assert_snapshot!(e(&[
+            "asset.model matches 'DS-2CD*'",
+            "asset.model matches 'ds-2cd*'",
+            "asset.model matches 'DS-7*'",
+            "asset.model matches 'DS-2CD2?43*'",
+            "asset.mac matches 'c0:56:e3:*'",
+            "asset.mac matches '44:19:B6:*'",
+            "vendor.id matches '{hikvision,dahua}'",
+            "asset.capabilities matches 'face-*'",
+            "'a/b' matches '*'",
+        ]), @r#"
+        T asset.model matches 'DS-2CD*'
+        T asset.model matches 'ds-2cd*'
+        F asset.model matches 'DS-7*'
+        T asset.model matches 'DS-2CD2?43*'
+        T asset.mac matches 'c0:56:e3:*'
+        F asset.mac matches '44:19:B6:*'
+        T vendor.id matches '{hikvision,dahua}'
+        T asset.capabilities matches 'face-*'
+        T 'a/b' matches '*'
+        "#);
+    }
+
+    #[test]
+    fn functions() {
+        insta::assert_snapshot!(e(&[
+            "lower(asset.model) == 'ds-2cd2143g0-i'",
+            "upper(vendor.id) == 'HIKVISION'",
+            "'UK-SURVEILLANCE-2022' in upper(vendor.lists)",
+            "lower(upper(asset.kind)) == asset.kind",
+            "len(lower(asset.capabilities)) == 2",
+        ]), @r#"
+        T lower(asset.model) == 'ds-2cd2143g0-i'
+        T upper(vendor.id) == 'HIKVISION'
+        T 'UK-SURVEILLANCE-2022' in upper(vendor.lists)
+        T lower(upper(asset.kind)) == asset.kind
+        T len(lower(asset.capabilities)) == 2
+        "#);
+    }
+
+    /// A fact of an unexpected variant (a reader bug) makes comparisons
+    /// false rather than panicking.
+    #[test]
+    fn wrong_fact_types_are_false() {
+        let facts = TestFacts::default()
+            .with(Path::Asset(AssetField::Kind), F::N(3.0))
+            .with(Path::Site(SiteField::Sensitivity), F::S("secret"))
+            .with(Path::Vendor(VendorField::Lists), F::S("x"))
+            .with(Path::Asset(AssetField::InternetFacing), F::S("yes"))
+            .with(Path::Asset(AssetField::Installed), F::N(f64::NAN));
+        let ladder = Ladder::default();
+        for src in [
+            "asset.kind == 'camera'",
+            "asset.kind != 'camera'",
+            "site.sensitivity >= 'public'",
+            "'x' in vendor.lists",
+            "'x' not in vendor.lists",
+            "asset.internet_facing",
+            "asset.kind matches '*'",
+            "asset.installed < today",
+            "lower(asset.kind) == 'x'",
+            "len(asset.kind) == 1",
+            "days_until(asset.installed) == 1",
+        ] {
+            let expr = compile(src, &ladder).unwrap();
+            assert!(!expr.eval(&facts), "{src}");
+        }
+    }
+}

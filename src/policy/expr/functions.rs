@@ -8,6 +8,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use super::error::a;
 use super::eval::{List, Value};
 use crate::model::schema::{Facts, Path, Type, Val};
 
@@ -34,7 +35,7 @@ impl fmt::Display for Param {
                         n if n + 1 == types.len() => f.write_str(" or ")?,
                         _ => f.write_str(", ")?,
                     }
-                    write!(f, "{ty}")?;
+                    f.write_str(a(*ty))?;
                 }
                 Ok(())
             }
@@ -278,7 +279,7 @@ mod tests {
         len(asset.capabilities) == 2 => true
         len(["a", "b", "c"]) == 3 => true
         len(asset.serial) == 0 => false
-        len(asset.installed) == 0 => error: `len` takes text or list as argument 1, found a date
+        len(asset.installed) == 0 => error: `len` takes text or a list as argument 1, found a date
         "#);
     }
 
@@ -295,7 +296,7 @@ mod tests {
         "face-recognition" in lower(asset.capabilities) => true
         lower("ÉCOLE") == "école" => true
         lower(asset.serial) == "" => false
-        lower(5) == "5" => error: `lower` takes text or list as argument 1, found a number
+        lower(5) == "5" => error: `lower` takes text or a list as argument 1, found a number
         "#);
     }
 
@@ -314,10 +315,10 @@ mod tests {
 
     #[test]
     fn param_display() {
-        assert_eq!(Param::OneOf(TEXTUAL).to_string(), "text or list");
+        assert_eq!(Param::OneOf(TEXTUAL).to_string(), "text or a list");
         assert_eq!(
             Param::OneOf(&[Type::Str, Type::Num, Type::Date]).to_string(),
-            "text, number or date"
+            "text, a number or a date"
         );
         assert_eq!(Param::Path.to_string(), "a path");
         assert_eq!(Param::Any.to_string(), "any value");

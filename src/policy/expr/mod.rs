@@ -149,3 +149,133 @@ impl fmt::Display for Expr {
         self.ast.fmt(f)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ast::Sexp;
+    use super::*;
+    use crate::model::schema::{AssetField, SiteField, VendorField};
+
+    /// Conditions covering every construct, for the round trip.
+    const CORPUS: &[&str] = &[
+        r#""uk-surveillance-2022" in vendor.lists and asset.kind in ["camera", "nvr", "dvr"] and site.sensitivity >= "sensitive" and asset.status != "decommissioned""#,
+        "(asset.kind == 'a' or asset.kind == 'b') and not (vendor.state_owned or asset.internet_facing)",
+        "((true or false) or true) and ((true and false) and true)",
+        "not not (not true)",
+        "not asset.kind == 'x' or not (true and false)",
+        "asset.installed >= 2022-11-24 and asset.installed < today and days_until(asset.installed) > -0.5",
+        r#"asset.extra["Cost \"centre\"\n\t\\ é"] matches '*\u{1}*' and asset.extra['x'] not in ['a', "b",]"#,
+        "len([]) == 0 and lower(upper(asset.kind)) == 'x' and exists(site.name)",
+        "asset.capabilities == ['a', 'b'] and -3 < 4.25 and 007 == 7",
+        "site.sensitivity in ['sensitive', 'secret'] and vendor.oem_for != []",
+        "  # comment\n  asset.id == 'x' # trailing\n",
+    ];
+
+    #[test]
+    fn print_parse_round_trip() {
+        let ladder = Ladder::default();
+        for src in CORPUS {
+            let expr = compile(src, &ladder).unwrap_or_else(|e| panic!("{src}: {e:?}"));
+            let printed = expr.to_string();
+            let again = compile(&printed, &ladder).unwrap_or_else(|e| panic!("{printed}: {e:?}"));
+            assert_eq!(
+                Sexp(expr.ast()).to_string(),
+                Sexp(again.ast()).to_string(),
+                "{src} printed as {printed}"
+            );
+            assert_eq!(again.to_string(), printed, "printing is stable");
+        }
+    }
+
+    #[test]
+    fn canonical_form() {
+        let ladder = Ladder::default();
+        let show = |src: &str| {
+            compile(src, &ladder)
+                .map(|e| e.to_string())
+                .unwrap_or_default()
+        };
+        insta::assert_snapshot!(show("((true or false) or true) and ((true and false) and true)"), @"((true or false) or true) and ((true and false) and true)");
+        insta::assert_snapshot!(show("not(asset.kind=='x')and(true)"), @r#"not asset.kind == "x" and true"#);
+        insta::assert_snapshot!(show("asset.extra [ 'a\"b' ] in [ 'x' , '2' , ]"), @r#"asset.extra["a\"b"] in ["x", "2"]"#);
+        insta::assert_snapshot!(show("not (not true or false)"), @"not (not true or false)");
+    }
+
+    #[test]
+    fn paths_and_reads() {
+        let ladder = Ladder::default();
+        let expr = compile(
+            "asset.kind == 'camera' and (site.sensitivity >= 'secret' or asset.kind == 'nvr') and asset.extra['A'] == 'x' and today > 2020-01-01",
+            &ladder,
+        )
+        .unwrap();
+        assert_eq!(
+            expr.paths(),
+            vec![
+                &Path::Asset(AssetField::Kind),
+                &Path::Site(SiteField::Sensitivity),
+                &Path::Extra("A".into()),
+                &Path::Today,
+            ]
+        );
+        assert!(expr.reads_site());
+        assert!(!expr.reads_vendor());
+        let expr = compile("exists(vendor.name)", &ladder).unwrap();
+        assert!(expr.reads_vendor());
+        assert!(!expr.reads_site());
+        assert_eq!(expr.paths(), vec![&Path::Vendor(VendorField::Name)]);
+        assert!(compile("true", &ladder).unwrap().paths().is_empty());
+    }
+
+    #[test]
+    fn parse_path_cases() {
+        assert_eq!(parse_path("asset.id"), Ok(Path::Asset(AssetField::Id)));
+        assert_eq!(parse_path(" site.name "), Ok(Path::Site(SiteField::Name)));
+        assert_eq!(
+            parse_path("vendor.lists"),
+            Ok(Path::Vendor(VendorField::Lists))
+        );
+        assert_eq!(parse_path("today"), Ok(Path::Today));
+        assert_eq!(
+            parse_path(r#"asset.extra["Cost centre"]"#),
+            Ok(Path::Extra("Cost centre".into()))
+        );
+        let error = parse_path("asset.knd").unwrap_err();
+        assert_eq!((error.kind, error.span), (ErrorKind::UnknownField, 6..9));
+        let error = parse_path("asset.id ==").unwrap_err();
+        assert_eq!((error.kind, error.span), (ErrorKind::Syntax, 9..11));
+        let error = parse_path("").unwrap_err();
+        assert_eq!((error.kind, error.span), (ErrorKind::Syntax, 0..0));
+        let error = parse_path("lower(asset.id)").unwrap_err();
+        assert_eq!(error.kind, ErrorKind::Syntax);
+    }
+
+    #[test]
+    fn errors_are_sorted_and_relative() {
+        let errors = compile(
+            "\n  asset.installed > 5 and asset.knd == 'x'",
+            &Ladder::default(),
+        )
+        .unwrap_err();
+        let spans: Vec<_> = errors.iter().map(|e| (e.kind, e.span.clone())).collect();
+        assert_eq!(
+            spans,
+            vec![
+                (ErrorKind::TypeMismatch, 3..22),
+                (ErrorKind::UnknownField, 33..36)
+            ]
+        );
+        assert_eq!(
+            errors[1].clone().offset(100).span,
+            133..136,
+            "offset moves spans into the enclosing text"
+        );
+    }
+
+    #[test]
+    fn expr_is_send_sync_clone() {
+        fn check<T: Send + Sync + Clone + std::fmt::Debug>() {}
+        check::<Expr>();
+        check::<ExprError>();
+    }
+}
