@@ -32,6 +32,19 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Every kind, in declaration order.
+    pub const ALL: &'static [ErrorKind] = &[
+        ErrorKind::Syntax,
+        ErrorKind::UnknownField,
+        ErrorKind::UnknownLevel,
+        ErrorKind::TypeMismatch,
+        ErrorKind::UnknownFunction,
+        ErrorKind::WrongArity,
+        ErrorKind::DepthLimit,
+        ErrorKind::InvalidDate,
+        ErrorKind::InvalidGlob,
+    ];
+
     /// A short kebab-case code for the kind, stable across releases.
     pub fn code(self) -> &'static str {
         match self {
@@ -211,17 +224,7 @@ mod tests {
 
     #[test]
     fn codes_are_unique_and_kebab() {
-        let kinds = [
-            ErrorKind::Syntax,
-            ErrorKind::UnknownField,
-            ErrorKind::UnknownLevel,
-            ErrorKind::TypeMismatch,
-            ErrorKind::UnknownFunction,
-            ErrorKind::WrongArity,
-            ErrorKind::DepthLimit,
-            ErrorKind::InvalidDate,
-            ErrorKind::InvalidGlob,
-        ];
+        let kinds = ErrorKind::ALL;
         let mut codes: Vec<_> = kinds.iter().map(|k| k.code()).collect();
         assert!(codes
             .iter()

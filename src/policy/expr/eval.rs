@@ -1,6 +1,6 @@
 //! The compiled form of a condition and its evaluation.
 //!
-//! The type checker builds a [`Cond`] once; evaluation reads values through
+//! The type checker builds a `Cond` once; evaluation reads values through
 //! [`Facts`] and compares them with constants that were converted at compile
 //! time (levels ranked, dates parsed, globs compiled). On the common path
 //! (a path compared with a literal) nothing is allocated beyond what

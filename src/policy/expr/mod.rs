@@ -1,8 +1,9 @@
 //! The `when` expression language of policy rules.
 //!
-//! A condition is parsed ([`parse`](self::parse)), type-checked against the
-//! schema ([`check`](self::check)) and compiled once into an [`Expr`], which
-//! is then evaluated per asset through [`Facts`]. The grammar's source of
+//! A condition is parsed (`parse.rs`, nom) into an [`ast::Node`],
+//! type-checked against the schema (`check.rs`) and compiled once into an
+//! [`Expr`], which is then evaluated per asset through [`Facts`]
+//! (`eval.rs`). Functions come from one table, [`FUNCTIONS`]. The grammar's source of
 //! truth is `grammar/condition.ebnf`; `grammar/README.md` describes the
 //! language for policy authors and `grammar/functions.md` the functions.
 //!
@@ -60,16 +61,17 @@
 //! ```
 
 pub mod ast;
-pub mod check;
+mod check;
 pub mod error;
 pub mod eval;
 pub mod functions;
-pub mod parse;
+mod parse;
 
 use std::fmt;
 
 pub use self::error::{ErrorKind, ExprError};
 pub use self::functions::{Function, FUNCTIONS};
+pub use self::parse::MAX_DEPTH;
 use crate::model::schema::{Facts, Ladder, Path};
 
 /// A compiled, type-checked expression.
