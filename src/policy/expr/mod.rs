@@ -88,8 +88,19 @@ pub struct Expr {
 /// (other errors found before it are reported too); type errors are all
 /// collected. Errors are sorted by position.
 pub fn compile(src: &str, ladder: &Ladder) -> Result<Expr, Vec<ExprError>> {
-    let ast = parse::parse(src)?;
-    let checked = check::check(&ast, ladder)?;
+    let (ast, mut errors) = parse::parse_partial(src);
+    let Some(ast) = ast else {
+        return Err(errors);
+    };
+    let checked = match check::check(&ast, ladder) {
+        Ok(checked) if errors.is_empty() => checked,
+        Ok(_) => return Err(errors),
+        Err(more) => {
+            errors.extend(more);
+            errors.sort_by_key(|e| (e.span.start, e.span.end));
+            return Err(errors);
+        }
+    };
     Ok(Expr {
         ast,
         cond: checked.cond,
@@ -271,6 +282,23 @@ mod tests {
             errors[1].clone().offset(100).span,
             133..136,
             "offset moves spans into the enclosing text"
+        );
+    }
+
+    #[test]
+    fn parse_and_type_errors_are_reported_together() {
+        let errors = compile(
+            "asset.installed < 2022-02-30 and asset.kind == 3",
+            &Ladder::default(),
+        )
+        .unwrap_err();
+        let kinds: Vec<_> = errors.iter().map(|e| (e.kind, e.span.clone())).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                (ErrorKind::InvalidDate, 18..28),
+                (ErrorKind::TypeMismatch, 33..48)
+            ]
         );
     }
 

@@ -166,11 +166,25 @@ pub(crate) struct Parser<'s> {
     soft: RefCell<Vec<ExprError>>,
 }
 
-/// Parses a whole condition.
+/// Parses a whole condition (tests use this; [`parse_partial`] keeps the
+/// tree when only soft errors occurred).
+#[cfg(test)]
 pub(crate) fn parse(src: &str) -> Result<Node, Vec<ExprError>> {
+    match parse_partial(src) {
+        (Some(node), errors) if errors.is_empty() => Ok(node),
+        (_, errors) => Err(errors),
+    }
+}
+
+/// Parses a whole condition; when only errors that do not stop parsing
+/// occurred (an invalid date, a number too large), returns the tree too, so
+/// the type checker can report its own errors alongside them.
+pub(crate) fn parse_partial(src: &str) -> (Option<Node>, Vec<ExprError>) {
     let p = Parser::new(src);
-    let result = p.condition(src);
-    p.finish(result)
+    match p.condition(src) {
+        Ok((_, node)) => (Some(node), p.soft.into_inner()),
+        result => (None, p.finish(result).err().unwrap_or_default()),
+    }
 }
 
 /// Parses a whole text that must be a single path (for message templates).
