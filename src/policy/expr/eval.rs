@@ -572,6 +572,73 @@ mod tests {
         "#);
     }
 
+    /// Counts allocations on the current thread.
+    mod counting {
+        use std::alloc::{GlobalAlloc, Layout, System};
+        use std::cell::Cell;
+
+        pub struct Counting;
+
+        thread_local! {
+            pub static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+        }
+
+        // SAFETY: defers to the system allocator; only counts.
+        unsafe impl GlobalAlloc for Counting {
+            unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+                let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+                // SAFETY: same contract as the caller's.
+                unsafe { System.alloc(layout) }
+            }
+
+            unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+                // SAFETY: same contract as the caller's.
+                unsafe { System.dealloc(ptr, layout) }
+            }
+        }
+
+        #[global_allocator]
+        static GLOBAL: Counting = Counting;
+    }
+
+    /// Scalar facts only: reading them does not allocate.
+    struct Scalars;
+
+    impl Facts for Scalars {
+        fn get(&self, path: &Path) -> Option<Val<'_>> {
+            match path {
+                Path::Asset(AssetField::Kind) => Some(Val::Str("camera")),
+                Path::Asset(AssetField::Model) => Some(Val::Str("DS-2CD2143G0-I")),
+                Path::Asset(AssetField::Installed) => Some(Val::Date(date(2023, 3, 1))),
+                Path::Asset(AssetField::InternetFacing) => Some(Val::Bool(true)),
+                Path::Site(SiteField::Sensitivity) => Some(Val::Level(3)),
+                Path::Today => Some(Val::Date(date(2025, 6, 1))),
+                _ => None,
+            }
+        }
+    }
+
+    #[test]
+    fn evaluation_does_not_allocate() {
+        let expr = compile(
+            "asset.kind in ['camera', 'nvr'] and site.sensitivity >= 'sensitive' \
+             and site.sensitivity in ['secret'] and asset.installed >= 2022-11-24 \
+             and asset.installed < today and asset.model matches 'ds-2cd*' \
+             and lower(asset.kind) == 'camera' and len(asset.kind) == 6 \
+             and not exists(asset.serial) and asset.internet_facing \
+             and days_until(asset.installed) < 0 and asset.kind != 'x' or false",
+            &Ladder::default(),
+        )
+        .unwrap();
+        assert!(expr.eval(&Scalars));
+        let before = counting::ALLOCATIONS.with(|n| n.get());
+        for _ in 0..100 {
+            assert!(expr.eval(&Scalars));
+        }
+        let after = counting::ALLOCATIONS.with(|n| n.get());
+        assert_eq!(after - before, 0, "evaluation allocated");
+    }
+
     /// A fact of an unexpected variant (a reader bug) makes comparisons
     /// false rather than panicking.
     #[test]

@@ -302,6 +302,83 @@ mod tests {
         );
     }
 
+    /// Pseudo-random conditions from a token soup: compiling never panics,
+    /// and whatever compiles prints to text that compiles to the same tree.
+    #[test]
+    fn token_soup_never_panics_and_round_trips() {
+        const TOKENS: &[&str] = &[
+            "asset.kind",
+            "asset.installed",
+            "site.sensitivity",
+            "vendor.lists",
+            "asset.capabilities",
+            "asset.extra[\"K é\"]",
+            "today",
+            "asset.internet_facing",
+            "exists(",
+            "lower(",
+            "len(",
+            "days_until(",
+            ")",
+            "(",
+            "[",
+            "]",
+            ",",
+            "and",
+            "or",
+            "not",
+            "in",
+            "not in",
+            "matches",
+            "==",
+            "!=",
+            "<",
+            ">=",
+            "\"camera\"",
+            "'secret'",
+            "\"2022-01-01\"",
+            "2022-11-24",
+            "2022-02-30",
+            "5",
+            "-1.5",
+            "true",
+            "false",
+            "\"*\"",
+            "\"[\"",
+            "\\",
+            "\"",
+            "#c\n",
+            "é",
+            "&&",
+            "=",
+            "assets.kind",
+            "zz(",
+        ];
+        let ladder = Ladder::default();
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut compiled = 0;
+        for _ in 0..20_000 {
+            let len = 1 + next(9);
+            let src: Vec<&str> = (0..len).map(|_| TOKENS[next(TOKENS.len())]).collect();
+            let src = src.join(" ");
+            let Ok(expr) = compile(&src, &ladder) else {
+                continue;
+            };
+            compiled += 1;
+            let printed = expr.to_string();
+            let again = compile(&printed, &ladder)
+                .unwrap_or_else(|e| panic!("{src} printed as {printed}: {e:?}"));
+            assert_eq!(Sexp(expr.ast()).to_string(), Sexp(again.ast()).to_string());
+        }
+        assert!(compiled > 100, "only {compiled} compiled");
+    }
+
     #[test]
     fn expr_is_send_sync_clone() {
         fn check<T: Send + Sync + Clone + std::fmt::Debug>() {}
