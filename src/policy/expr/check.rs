@@ -44,6 +44,11 @@ pub(crate) fn resolve(path: &RawPath) -> Result<Path, Vec<ExprError>> {
     }
 }
 
+/// Whether quoted text was meant as a date (`2022-02-30`, not `soon`).
+fn looks_like_date(text: &str) -> bool {
+    text.len() == 10 && text.as_bytes().get(4) == Some(&b'-')
+}
+
 /// An operand whose type may still depend on the other side.
 enum Side<'n> {
     /// A checked value.
@@ -235,8 +240,7 @@ impl<'l> Checker<'l> {
             Type::Date => match parse_date(text) {
                 Ok(d) => Some(Const::Date(d)),
                 Err(why) => {
-                    let shaped = text.len() == 10 && text.as_bytes().get(4) == Some(&b'-');
-                    let kind = if shaped {
+                    let kind = if looks_like_date(text) {
                         ErrorKind::InvalidDate
                     } else {
                         ErrorKind::TypeMismatch
@@ -584,8 +588,21 @@ impl<'l> Checker<'l> {
                 if !types.contains(&Type::Str) && types.contains(&Type::Date) =>
             {
                 // A quoted date where a date is expected.
-                if let Ok(d) = parse_date(s) {
-                    return Some((Operand::Const(Const::Date(d)), Type::Date));
+                match parse_date(s) {
+                    Ok(d) => return Some((Operand::Const(Const::Date(d)), Type::Date)),
+                    Err(why) if looks_like_date(s) => {
+                        self.push(
+                            ExprError::new(
+                                ErrorKind::InvalidDate,
+                                arg.span.clone(),
+                                format!("invalid date `{s}`"),
+                                why,
+                            )
+                            .with_help("write a calendar date as YYYY-MM-DD"),
+                        );
+                        return None;
+                    }
+                    Err(_) => {}
                 }
             }
             _ => {}
@@ -879,6 +896,7 @@ mod tests {
         insta::assert_snapshot!(c("exists(asset.knd)"), @"unknown-field 13..16 `knd`: unknown field `asset.knd` | `asset` has no field `knd` | did you mean `kind`?");
         insta::assert_snapshot!(c("lower(asset.installed) == 'x'"), @"type-mismatch 6..21 `asset.installed`: `lower` takes text or a list as argument 1, found a date | this is a date");
         insta::assert_snapshot!(c("days_until('soon') > 0"), @"type-mismatch 11..17 `'soon'`: `days_until` takes a date as argument 1, found text | this is text");
+        insta::assert_snapshot!(c("days_until('2022-02-30') > 0"), @"invalid-date 11..23 `'2022-02-30'`: invalid date `2022-02-30` | 2022-02 has 28 days | write a calendar date as YYYY-MM-DD");
     }
 
     #[test]

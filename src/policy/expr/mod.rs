@@ -31,9 +31,8 @@
 //! Semantics in short:
 //!
 //! - A comparison, `in`, `not in` or `matches` with a missing operand is
-//!   false; so `not (asset.status == "x")` is true when the status is
-//!   missing, and so is `asset.status != "x"` false. `exists(path)` tests
-//!   presence.
+//!   false: when the status is missing, `asset.status != "x"` is false and
+//!   `not (asset.status == "x")` is true. `exists(path)` tests presence.
 //! - Quoted text compared with a level must name a level of the ladder and is
 //!   compared by rank; quoted text compared with a date must be a date.
 //! - `x in [..]` is membership; `"a" in asset.capabilities` tests a list
