@@ -775,7 +775,8 @@ impl<'s> Parser<'s> {
                         .strip_prefix('{')
                         .and_then(|b| b.find('}'))
                         .filter(|n| (1..=6).contains(n));
-                    let decoded = hex_len.and_then(|n| {
+                    let hex = |n: &usize| body.as_bytes()[1..=*n].iter().all(u8::is_ascii_hexdigit);
+                    let decoded = hex_len.filter(hex).and_then(|n| {
                         u32::from_str_radix(&body[1..=n], 16)
                             .ok()
                             .and_then(char::from_u32)
@@ -1119,6 +1120,10 @@ mod tests {
         insta::assert_snapshot!(p("a.b in [,]"), @"syntax 8..9 expected a literal in the list, found `,`: not a literal (help: a list holds literals only: quoted text, numbers, dates, true, false)");
         insta::assert_snapshot!(p(r"a.b == '\q'"), @r#"syntax 8..10 unknown escape `\q`: not an escape (help: the escapes are \" \' \\ \n \t \r \0 and \u{…}; write \\ for a backslash)"#);
         insta::assert_snapshot!(p(r"a.b == '\u{110000}'"), @r"syntax 8..18 invalid unicode escape: not a unicode scalar value in hex (help: write `\u{` followed by 1 to 6 hex digits and `}`)");
+        assert_eq!(
+            parse(r"a.b == '\u{+41}'").unwrap_err()[0].message,
+            "invalid unicode escape"
+        );
         insta::assert_snapshot!(p(r"a.b == '\u{zz}'"), @r"syntax 8..14 invalid unicode escape: not a unicode scalar value in hex (help: write `\u{` followed by 1 to 6 hex digits and `}`)");
         insta::assert_snapshot!(p(r"a.b == '\u12'"), @r"syntax 8..10 invalid unicode escape: not a unicode scalar value in hex (help: write `\u{` followed by 1 to 6 hex digits and `}`)");
         insta::assert_snapshot!(p(r"a.b == '\"), @r"syntax 7..9 unterminated string: this string is never closed (help: add the closing ')");
