@@ -252,6 +252,17 @@ mod tests {
             parse_path(r#"asset.extra["Cost centre"]"#),
             Ok(Path::Extra("Cost centre".into()))
         );
+        for path in [
+            Path::Extra("a\"b\\c\u{301}\r\n\t\0é".into()),
+            Path::Asset(AssetField::InternetFacing),
+            Path::Today,
+        ] {
+            assert_eq!(
+                parse_path(&path.to_string()),
+                Ok(path),
+                "Path's Display re-parses"
+            );
+        }
         let error = parse_path("asset.knd").unwrap_err();
         assert_eq!((error.kind, error.span), (ErrorKind::UnknownField, 6..9));
         let error = parse_path("asset.id ==").unwrap_err();
