@@ -115,8 +115,9 @@ impl Config {
         }
     }
 
-    /// Reads and validates a config file; every problem is collected.
-    pub fn load(path: &Path) -> Result<Config, Vec<Invalid>> {
+    /// Reads and validates a config file; every problem is collected. It is
+    /// shown relative to `root`.
+    pub fn load(path: &Path, root: &Path) -> Result<Config, Vec<Invalid>> {
         let text = std::fs::read_to_string(path).map_err(|e| {
             vec![Invalid::plain(
                 "config::unreadable",
@@ -127,7 +128,7 @@ impl Config {
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."));
-        let name: Arc<str> = path.display().to_string().into();
+        let name: Arc<str> = crate::discover::display_path(path, root).into();
         Config::parse(name, &text, path.to_path_buf(), base)
     }
 

@@ -97,9 +97,9 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
     let root = discover::repo_root(&cwd);
 
     let mut config = match &args.config {
-        Some(path) => Config::load(path)?,
+        Some(path) => Config::load(path, &root)?,
         None => match find_config(&cwd, &args.paths) {
-            Some(path) => Config::load(&path)?,
+            Some(path) => Config::load(&path, &root)?,
             None => Config::default_at(cwd.clone()),
         },
     };
@@ -115,7 +115,7 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
     }
     let today = args.date.unwrap_or_else(|| jiff::Zoned::now().date());
 
-    let policies = load::load_all(&config.policies, &config.ladder)?;
+    let policies = load::load_all(&config.policies, &config.ladder, &root)?;
     let catalog = Catalog::builtin();
 
     let mut findings = Vec::new();
@@ -244,7 +244,8 @@ fn find_config(cwd: &std::path::Path, paths: &[PathBuf]) -> Option<PathBuf> {
         if p.is_dir() {
             p
         } else {
-            p.parent().map_or_else(|| cwd.to_path_buf(), |d| d.to_path_buf())
+            p.parent()
+                .map_or_else(|| cwd.to_path_buf(), |d| d.to_path_buf())
         }
     });
     first

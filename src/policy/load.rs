@@ -12,6 +12,7 @@ use toml::Spanned;
 use crate::config::PolicySource;
 use crate::diag::invalid::toml_error;
 use crate::diag::{Invalid, Severity};
+use crate::discover::display_path;
 use crate::model::schema::{Facts, Ladder, Path, Val};
 use crate::policy::builtin;
 use crate::policy::expr::{self, Expr};
@@ -146,7 +147,12 @@ impl Template {
 }
 
 /// Loads every policy a run asks for. An empty list means the builtin packs.
-pub fn load_all(sources: &[PolicySource], ladder: &Ladder) -> Result<Vec<Policy>, Vec<Invalid>> {
+/// Files are shown relative to `root`.
+pub fn load_all(
+    sources: &[PolicySource],
+    ladder: &Ladder,
+    root: &FsPath,
+) -> Result<Vec<Policy>, Vec<Invalid>> {
     let defaults: Vec<PolicySource>;
     let sources = if sources.is_empty() {
         defaults = builtin::BUILTIN_PACKS
@@ -186,7 +192,7 @@ pub fn load_all(sources: &[PolicySource], ladder: &Ladder) -> Result<Vec<Policy>
                 for file in policy_files(path, &mut problems) {
                     match std::fs::read_to_string(&file) {
                         Ok(text) => collect(
-                            load(file.display().to_string().into(), &text, ladder),
+                            load(display_path(&file, root).into(), &text, ladder),
                             &mut policies,
                             &mut problems,
                         ),
@@ -346,13 +352,13 @@ fn compile_rule(
         problems,
     );
     let when_span = raw.when.span();
-    let when_base = content_start(text, &when_span);
+    let when_map = ContentMap::new(text, &when_span, raw.when.get_ref());
     let when = match expr::compile(raw.when.get_ref(), ladder) {
         Ok(e) => Some(e),
         Err(errors) => {
             for e in errors {
-                let span = match when_base {
-                    Some(base) => base + e.span.start..base + e.span.end,
+                let span = match &when_map {
+                    Some(map) => map.map(&e.span),
                     None => when_span.clone(),
                 };
                 let mut invalid = Invalid::at(
@@ -449,7 +455,7 @@ fn template(
     problems: &mut Vec<Invalid>,
 ) -> Option<Template> {
     let value = raw.get_ref();
-    let base = content_start(text, &raw.span());
+    let map = ContentMap::new(text, &raw.span(), value);
     let mut parts = Vec::new();
     let mut literal = String::new();
     let mut ok = true;
@@ -468,7 +474,7 @@ fn template(
                 let Some(close) = value[i..].find('}') else {
                     problems.push(
                         at(
-                            base,
+                            map.as_ref(),
                             raw,
                             snippet,
                             i..i + 1,
@@ -495,7 +501,7 @@ fn template(
                         let end = (i + 1 + lead + e.span.end).max(start);
                         problems.push(
                             at(
-                                base,
+                                map.as_ref(),
                                 raw,
                                 snippet,
                                 start..end,
@@ -524,7 +530,7 @@ fn template(
 }
 
 fn at(
-    base: Option<usize>,
+    map: Option<&ContentMap>,
     raw: &Spanned<String>,
     snippet: &Snippet,
     local: Span,
@@ -532,43 +538,108 @@ fn at(
     message: &str,
     label: &str,
 ) -> Invalid {
-    let span = match base {
-        Some(b) => b + local.start..b + local.end,
+    let span = match map {
+        Some(m) => m.map(&local),
         None => raw.span(),
     };
     Invalid::at(code, message, snippet, span, label)
 }
 
-/// Where a TOML string's content starts in the file, if the content is the
-/// file text byte for byte (literal strings, and basic strings without
-/// escapes). `None` means spans can only point at the whole value.
-pub fn content_start(text: &str, span: &Span) -> Option<usize> {
-    let raw = text.get(span.clone())?;
-    let (delim, escapes) = if raw.starts_with("'''") {
-        ("'''", false)
-    } else if raw.starts_with("\"\"\"") {
-        ("\"\"\"", true)
-    } else if raw.starts_with('\'') {
-        ("'", false)
-    } else if raw.starts_with('"') {
-        ("\"", true)
-    } else {
-        return None;
-    };
-    if escapes && raw.contains('\\') {
-        return None;
-    }
-    let mut start = span.start + delim.len();
-    if delim.len() == 3 {
-        // TOML drops a newline right after the opening delimiter.
-        let after = &text[start..];
-        if after.starts_with("\r\n") {
-            start += 2;
-        } else if after.starts_with('\n') {
-            start += 1;
+/// Maps byte ranges in a TOML string's value back to the file, through
+/// delimiters and escapes.
+#[derive(Clone, Debug)]
+pub struct ContentMap {
+    /// File offset of each value byte, plus one past the end.
+    offsets: Vec<usize>,
+}
+
+type Chars<'a> = std::iter::Peekable<std::str::CharIndices<'a>>;
+
+impl ContentMap {
+    /// Builds the map for the string token at `span` whose value is `value`;
+    /// `None` if the token is not a string that decodes to `value`.
+    pub fn new(text: &str, span: &Span, value: &str) -> Option<Self> {
+        let raw = text.get(span.clone())?;
+        let (delim, basic) = if raw.starts_with("'''") {
+            ("'''", false)
+        } else if raw.starts_with("\"\"\"") {
+            ("\"\"\"", true)
+        } else if raw.starts_with('\'') {
+            ("'", false)
+        } else if raw.starts_with('"') {
+            ("\"", true)
+        } else {
+            return None;
+        };
+        let mut pos = delim.len();
+        if delim.len() == 3 {
+            // TOML drops a newline right after the opening delimiter.
+            if raw[pos..].starts_with("\r\n") {
+                pos += 2;
+            } else if raw[pos..].starts_with('\n') {
+                pos += 1;
+            }
         }
+        let body = raw.get(pos..raw.len().checked_sub(delim.len())?)?;
+        let mut offsets = Vec::with_capacity(value.len() + 1);
+        let mut decoded = String::with_capacity(value.len());
+        let at = |i: usize| span.start + pos + i;
+        let hex = |n: usize, chars: &mut Chars<'_>| {
+            let digits: String = (0..n)
+                .filter_map(|_| chars.next().map(|(_, c)| c))
+                .collect();
+            u32::from_str_radix(&digits, 16)
+                .ok()
+                .and_then(char::from_u32)
+        };
+        let mut chars = body.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            if !(basic && c == '\\') {
+                decoded.push(c);
+                offsets.extend(std::iter::repeat_n(at(i), c.len_utf8()));
+                continue;
+            }
+            let (_, e) = chars.next()?;
+            let out = match e {
+                'b' => '\u{8}',
+                't' => '\t',
+                'n' => '\n',
+                'f' => '\u{c}',
+                'r' => '\r',
+                'e' => '\u{1b}',
+                '"' => '"',
+                '\\' => '\\',
+                'x' => hex(2, &mut chars)?,
+                'u' => hex(4, &mut chars)?,
+                'U' => hex(8, &mut chars)?,
+                w if w.is_whitespace() => {
+                    // A line-ending backslash: drop whitespace up to the next text.
+                    while chars.peek().is_some_and(|&(_, c)| c.is_whitespace()) {
+                        chars.next();
+                    }
+                    continue;
+                }
+                _ => return None,
+            };
+            decoded.push(out);
+            offsets.extend(std::iter::repeat_n(at(i), out.len_utf8()));
+        }
+        offsets.push(at(body.len()));
+        (decoded == value).then_some(ContentMap { offsets })
     }
-    Some(start)
+
+    /// The file span of a byte range of the value.
+    pub fn map(&self, local: &Span) -> Span {
+        let last = self.offsets.len() - 1;
+        let start = self.offsets[local.start.min(last)];
+        if local.end <= local.start {
+            return start..start;
+        }
+        // Up to where the source of the byte after the range begins.
+        let prev = self.offsets[(local.end - 1).min(last)];
+        let next = self.offsets[local.end.min(last)];
+        start..next.max(prev + 1)
+    }
 }
 
 fn is_slug(s: &str) -> bool {
@@ -582,15 +653,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn content_start_of_each_string_kind() {
-        let text = "a = '''\n  x'''\nb = \"y\"\nc = \"z\\n\"\nd = 'w'";
-        let span = |needle: &str| {
+    fn content_maps_through_delimiters_and_escapes() {
+        let text = r#"a = '''
+  x'''
+b = "y"
+c = "q\"z\u00e9w"
+d = 'w'"#;
+        let find = |needle: &str| {
             let s = text.find(needle).unwrap();
             s..s + needle.len()
         };
-        assert_eq!(content_start(text, &span("'''\n  x'''")), Some(8));
-        assert_eq!(content_start(text, &span("\"y\"")), Some(span("y").start));
-        assert_eq!(content_start(text, &span("\"z\\n\"")), None);
-        assert_eq!(content_start(text, &span("'w'")), Some(span("w").start));
+        let m = ContentMap::new(text, &find("'''\n  x'''"), "  x").unwrap();
+        assert_eq!(&text[m.map(&(2..3))], "x");
+        let m = ContentMap::new(text, &find("\"y\""), "y").unwrap();
+        assert_eq!(&text[m.map(&(0..1))], "y");
+        let m = ContentMap::new(text, &find(r#""q\"z\u00e9w""#), "q\"zéw").unwrap();
+        assert_eq!(&text[m.map(&(1..3))], r#"\"z"#);
+        assert_eq!(&text[m.map(&(3..6))], r#"\u00e9w"#);
+        assert!(ContentMap::new(text, &find("'w'"), "other").is_none());
     }
 }
