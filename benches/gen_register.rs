@@ -42,12 +42,30 @@ impl Rng {
 const MAKERS: &[(&str, &str, &str, &str, u64)] = &[
     ("Axis Communications", "AXIS", "P3245-LV", "02:00:01", 20),
     ("Hanwha Vision", "Wisenet", "XND-6080R", "02:00:02", 15),
-    ("Bosch Security Systems", "Bosch", "NDE-3502-AL", "02:00:03", 12),
+    (
+        "Bosch Security Systems",
+        "Bosch",
+        "NDE-3502-AL",
+        "02:00:03",
+        12,
+    ),
     ("Hikvision", "", "DS-2CD2143G2-I", "C0:56:E3", 8),
-    ("HIKVISION DIGITAL TECHNOLOGY CO.,LTD.", "", "DS-7608NI-K2", "44:19:B6", 3),
+    (
+        "HIKVISION DIGITAL TECHNOLOGY CO.,LTD.",
+        "",
+        "DS-7608NI-K2",
+        "44:19:B6",
+        3,
+    ),
     ("", "EZVIZ", "CS-C6N", "0C:A6:4C", 2),
     ("Dahua", "", "IPC-HDW2431T-AS-S2", "3C:EF:8C", 6),
-    ("Zhejiang Dahua Technology Co., Ltd.", "Imou", "IPC-A22EP", "E0:50:8B", 2),
+    (
+        "Zhejiang Dahua Technology Co., Ltd.",
+        "Imou",
+        "IPC-A22EP",
+        "E0:50:8B",
+        2,
+    ),
     ("Vivotek", "VIVOTEK", "FD9189-H", "02:00:04", 8),
     ("Honeywell", "", "HC30W45R3", "02:00:05", 8),
     ("Sony", "", "SNC-VB770", "02:00:06", 6),
@@ -55,8 +73,22 @@ const MAKERS: &[(&str, &str, &str, &str, u64)] = &[
     ("Mobotix", "", "M16B", "02:00:08", 4),
 ];
 
-const KINDS: &[&str] = &["IP Camera", "Dome camera", "bullet camera", "PTZ", "NVR", "DVR", "IPC"];
-const STATUSES: &[&str] = &["Active", "active", "In service", "Planned", "Decommissioned"];
+const KINDS: &[&str] = &[
+    "IP Camera",
+    "Dome camera",
+    "bullet camera",
+    "PTZ",
+    "NVR",
+    "DVR",
+    "IPC",
+];
+const STATUSES: &[&str] = &[
+    "Active",
+    "active",
+    "In service",
+    "Planned",
+    "Decommissioned",
+];
 const LEVELS: &[&str] = &["public", "official", "official", "sensitive", "secret"];
 const SECTORS: &[&str] = &[
     "central-government",

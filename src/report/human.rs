@@ -194,3 +194,35 @@ pub fn summary_line(s: &Summary) -> String {
         s.elapsed.as_secs_f64()
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Finding;
+    use crate::source::Snippet;
+
+    #[test]
+    fn renders_a_row_snippet_at_its_file_position() {
+        let row = Snippet::part("reg.csv".into(), "A7,Hikvision,camera\n".into(), 120, 7);
+        let mut f = Finding::new(
+            "p/r",
+            Severity::Error,
+            "banned",
+            Label::new(row, 123..132, "Hikvision"),
+        );
+        f.help = Some("remove it".into());
+        let human = Human {
+            style: Style {
+                color: false,
+                width: 80,
+                quiet: true,
+            },
+        };
+        let mut out = Vec::new();
+        human.report(&[f], &Summary::default(), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("[reg.csv:7:4]"), "{text}");
+        assert!(text.contains(" 7 │ A7,Hikvision,camera"), "{text}");
+        assert!(text.contains("    ────┬────"), "{text}");
+    }
+}
