@@ -162,10 +162,7 @@ impl miette::SourceCode for Snippet {
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.name.to_string(),
             data,
-            miette::SourceSpan::new(
-                (self.offset + data_start).into(),
-                contents.span().len(),
-            ),
+            miette::SourceSpan::new((self.offset + data_start).into(), contents.span().len()),
             contents.line() + self.first_line - 1,
             contents.column(),
             contents.line_count(),

@@ -168,7 +168,12 @@ impl Finding {
 
     /// The order findings are reported in: file, line, column, rule.
     pub fn sort_key(&self) -> (&str, usize, &str, &str) {
-        (self.file(), self.primary.span.start, &self.rule, &self.message)
+        (
+            self.file(),
+            self.primary.span.start,
+            &self.rule,
+            &self.message,
+        )
     }
 }
 

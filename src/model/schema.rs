@@ -259,7 +259,9 @@ impl Ladder {
     /// The rank of a level (0 = lowest), compared case-insensitively.
     pub fn rank(&self, level: &str) -> Option<usize> {
         let level = level.trim();
-        self.levels.iter().position(|l| l.eq_ignore_ascii_case(level))
+        self.levels
+            .iter()
+            .position(|l| l.eq_ignore_ascii_case(level))
     }
 
     /// The level at a rank.
