@@ -129,7 +129,12 @@ mod tests {
     #[test]
     fn table_is_sorted_unique_and_normalised() {
         for w in SYNONYMS.windows(2) {
-            assert!(w[0].0 < w[1].0, "{:?} must sort before {:?}", w[0].0, w[1].0);
+            assert!(
+                w[0].0 < w[1].0,
+                "{:?} must sort before {:?}",
+                w[0].0,
+                w[1].0
+            );
         }
         for (k, _) in SYNONYMS {
             assert_eq!(normalize(k), *k);

@@ -108,7 +108,12 @@ mod tests {
     #[test]
     fn table_is_sorted_unique_and_keyed() {
         for w in KINDS.windows(2) {
-            assert!(w[0].0 < w[1].0, "{:?} must sort before {:?}", w[0].0, w[1].0);
+            assert!(
+                w[0].0 < w[1].0,
+                "{:?} must sort before {:?}",
+                w[0].0,
+                w[1].0
+            );
         }
         for (k, v) in KINDS {
             assert_eq!(key(k), *k);
