@@ -293,17 +293,18 @@ impl State<'_> {
                     .iter()
                     .find(|n| !c.value.is_empty() && n.value.eq_ignore_ascii_case(&name))
                 {
-                    let first_pos = snippet.position(first.span.start);
+                    let column = names
+                        .iter()
+                        .position(|n| n.span == first.span)
+                        .map_or(0, |p| p + 1);
                     self.problem(
                         Code::DuplicateColumn,
                         format!("the header {name:?} appears twice"),
                         &snippet,
                         span.clone(),
                         format!(
-                            "same header as column {} (line {}, column {}); the first one is used for the asset field",
-                            names.iter().position(|n| n.span == first.span).map_or(0, |p| p + 1),
-                            first_pos.line,
-                            first_pos.column
+                            "same header as column {column} ({:?}); only the first one fills the asset field",
+                            first.value
                         ),
                     );
                 }
@@ -663,7 +664,7 @@ mod tests {
         let got = read(b',', b"id,Vendor,vendor\n1,a,b\n");
         assert_eq!(
             got[0],
-            r#"! assetlint/duplicate-column "vendor": same header as column 2 (line 1, column 4); the first one is used for the asset field"#
+            r#"! assetlint/duplicate-column "vendor": same header as column 2 (\"Vendor\"); only the first one fills the asset field"#
         );
         assert_eq!(got.len(), 2);
     }

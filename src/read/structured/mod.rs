@@ -83,6 +83,10 @@ fn parse_error(snippet: &Snippet, span: Span, message: String, label: String) ->
     let len = snippet.text().len();
     let start = span.start.min(len);
     let mut end = span.end.clamp(start, len);
+    // Drop trailing line breaks and blanks from the marked text.
+    while end > start && snippet.text()[start..end].ends_with(char::is_whitespace) {
+        end = start + snippet.text()[start..end].trim_end().len();
+    }
     if end == start {
         // Point at the character there, if any, so the label has a place.
         end = start
@@ -247,18 +251,18 @@ fn too_deep(text: &str, toml: bool) -> Option<usize> {
     None
 }
 
-/// The span inside a quoted string's quotes, when `span` is quoted.
+/// The span inside a quoted string's quotes (`"…"`, `'…'`, and TOML's
+/// `"""…"""` / `'''…'''`), when `span` is quoted.
 fn unquote(text: &str, span: Span) -> Span {
-    match text.get(span.clone()) {
-        Some(s)
-            if s.len() >= 2
-                && (s.starts_with('"') && s.ends_with('"')
-                    || s.starts_with('\'') && s.ends_with('\'')) =>
-        {
-            span.start + 1..span.end - 1
+    let Some(s) = text.get(span.clone()) else {
+        return span;
+    };
+    for q in ["\"\"\"", "'''", "\"", "'"] {
+        if s.len() >= 2 * q.len() && s.starts_with(q) && s.ends_with(q) {
+            return span.start + q.len()..span.end - q.len();
         }
-        _ => span,
     }
+    span
 }
 
 #[cfg(test)]

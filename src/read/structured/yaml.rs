@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use saphyr_parser::{Event as YEvent, Parser, ScalarStyle, Span as YSpan};
 
-use super::{emit_records, parse_error, read_text, MAX_DEPTH};
+use super::{emit_records, parse_error, read_text, unquote, MAX_DEPTH};
 use crate::diag::Code;
 use crate::model::RawValue;
 use crate::read::{Event, Problem, Reader};
@@ -112,6 +112,7 @@ fn build(
 ) -> Result<(), Event> {
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
+    let mut aliases: Vec<Span> = Vec::new();
     while let Some(next) = parser.next_event() {
         let (event, yspan) = match next {
             Ok(e) => e,
@@ -161,15 +162,9 @@ fn build(
                 }
                 None => None,
             },
-            YEvent::Scalar(value, style, _, _) => Some(scalar(value, style, span)),
+            YEvent::Scalar(value, style, _, _) => Some(scalar(text, value, style, span)),
             YEvent::Alias(_) => {
-                problems.push(Problem {
-                    code: Code::InvalidValue,
-                    message: "YAML aliases are not expanded".into(),
-                    snippet: snippet.clone(),
-                    span: span.clone(),
-                    label: "this alias was read as an empty value; write the value out".into(),
-                });
+                aliases.push(span.clone());
                 Some(Spanned::new(RawValue::Null, span))
             }
             YEvent::StreamEnd => break,
@@ -202,6 +197,21 @@ fn build(
             },
         }
     }
+    // One warning for all aliases, at the first.
+    if let Some(first) = aliases.first() {
+        let more = match aliases.len() - 1 {
+            0 => String::new(),
+            1 => " (and 1 more alias)".into(),
+            n => format!(" (and {n} more aliases)"),
+        };
+        problems.push(Problem {
+            code: Code::InvalidValue,
+            message: "YAML aliases are not expanded".into(),
+            snippet: snippet.clone(),
+            span: first.clone(),
+            label: format!("this alias{more} was read as an empty value; write the value out"),
+        });
+    }
     Ok(())
 }
 
@@ -216,9 +226,19 @@ fn closing_end(text: &str, end: &Span, last_child: Option<usize>, start: usize) 
     }
 }
 
-fn scalar(value: Cow<'_, str>, style: ScalarStyle, span: Span) -> Spanned<RawValue> {
-    if style != ScalarStyle::Plain {
-        return Spanned::new(RawValue::Str(value.into_owned()), span);
+/// A scalar's value; a quoted scalar's span is the text inside its quotes,
+/// a block scalar's span ends at its last non-blank character.
+fn scalar(text: &str, value: Cow<'_, str>, style: ScalarStyle, span: Span) -> Spanned<RawValue> {
+    match style {
+        ScalarStyle::Plain => {}
+        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+            return Spanned::new(RawValue::Str(value.into_owned()), unquote(text, span));
+        }
+        _ => {
+            let written = text.get(span.clone()).unwrap_or("");
+            let end = span.start + written.trim_end().len();
+            return Spanned::new(RawValue::Str(value.into_owned()), span.start..end);
+        }
     }
     let v = match value.as_ref() {
         "" | "~" | "null" | "Null" | "NULL" => RawValue::Null,
