@@ -664,7 +664,7 @@ mod tests {
         let got = read(b',', b"id,Vendor,vendor\n1,a,b\n");
         assert_eq!(
             got[0],
-            r#"! assetlint/duplicate-column "vendor": same header as column 2 (\"Vendor\"); only the first one fills the asset field"#
+            r#"! assetlint/duplicate-column "vendor": same header as column 2 ("Vendor"); only the first one fills the asset field"#
         );
         assert_eq!(got.len(), 2);
     }
