@@ -254,3 +254,113 @@ fn every_format_has_a_fixture() {
         );
     }
 }
+
+/// A small deterministic generator (xorshift), so the test needs no crate.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+/// Readers never panic and every span they report lies inside its snippet,
+/// whatever the bytes: fixtures cut, spliced and sprinkled with the bytes
+/// that matter to the scanners.
+#[test]
+fn readers_survive_mangled_input() {
+    const SPICE: &[&[u8]] = &[
+        b"\"",
+        b"'",
+        b",",
+        b";",
+        b"\t",
+        b"\n",
+        b"\r\n",
+        b"\r",
+        b"[",
+        b"]",
+        b"{",
+        b"}",
+        b":",
+        b"- ",
+        b"*a",
+        b"&a ",
+        b"#",
+        b"\xE9",
+        b"\xFF\xFE",
+        b"\xEF\xBB\xBF",
+        b"\xC3",
+        b"\x00",
+        b"\\",
+        b"= ",
+        b"[[assets]]\n",
+        "é".as_bytes(),
+        "大".as_bytes(),
+        b"\"\"",
+        b"  ",
+    ];
+    let mut inputs: Vec<Vec<u8>> = Vec::new();
+    for dir in fs::read_dir(FIXTURES).unwrap() {
+        for f in fs::read_dir(dir.unwrap().path()).unwrap() {
+            inputs.push(fs::read(f.unwrap().path()).unwrap());
+        }
+    }
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    for round in 0..400 {
+        let base = &inputs[round % inputs.len()];
+        let mut bytes = base.clone();
+        for _ in 0..1 + rng.next() % 6 {
+            let at = (rng.next() as usize) % (bytes.len() + 1);
+            match rng.next() % 3 {
+                0 => {
+                    let spice = SPICE[(rng.next() as usize) % SPICE.len()];
+                    bytes.splice(at..at, spice.iter().copied());
+                }
+                1 => bytes.truncate(at),
+                _ => {
+                    let end = (at + (rng.next() as usize) % 8).min(bytes.len());
+                    bytes.drain(at..end);
+                }
+            }
+        }
+        for info in FORMATS {
+            let mut input: &[u8] = &bytes;
+            info.format
+                .reader()
+                .read("m".into(), &mut input, &mut |e| match e {
+                    Event::Record(_, r) => {
+                        assert!(
+                            r.snippet.slice(&r.span).is_some(),
+                            "record span {:?}",
+                            r.span
+                        );
+                        for (_, v) in &r.entries {
+                            assert!(
+                                r.snippet.slice(&v.span).is_some(),
+                                "value span {:?}",
+                                v.span
+                            );
+                        }
+                        let (_, problems) = fields::asset(r.clone(), &Columns::default());
+                        for p in problems {
+                            assert!(p.snippet.slice(&p.span).is_some());
+                        }
+                        let _ = fields::site(r, &Columns::default());
+                    }
+                    Event::Problem(p) => {
+                        assert!(
+                            p.snippet.slice(&p.span).is_some(),
+                            "{} {:?}",
+                            p.message,
+                            p.span
+                        );
+                    }
+                })
+                .unwrap();
+        }
+    }
+}

@@ -251,9 +251,12 @@ impl State<'_> {
         }
         self.fallback_reported = true;
         let text = snippet.text();
-        let at = f.offset.clamp(row.start, row.end);
+        let at = f.offset.clamp(row.start, snippet.offset() + text.len());
         let rel = at - snippet.offset();
-        let len = text[rel..].chars().next().map_or(0, char::len_utf8);
+        let len = text
+            .get(rel..)
+            .and_then(|t| t.chars().next())
+            .map_or(0, char::len_utf8);
         self.problem(
             Code::EncodingFallback,
             "the file is not valid UTF-8; read as Windows-1252 from here on".into(),
