@@ -198,8 +198,13 @@ fn render(dir: &Path) -> String {
                 );
                 let _ = writeln!(
                     out,
-                    "problem {} at {}:{} {}\n  message: {}\n  label: {}",
+                    "problem {}{} at {}:{} {}\n  message: {}\n  label: {}",
                     p.code.id(),
+                    if p.drops_record() {
+                        " (record dropped)"
+                    } else {
+                        ""
+                    },
                     pos.line,
                     pos.column,
                     cut(&text, &p.span),

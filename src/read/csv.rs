@@ -1,6 +1,6 @@
 //! CSV/TSV registers, read as a stream.
 //!
-//! The bytes go through [`decode::StreamDecoder`] (BOM, UTF-16,
+//! The bytes go through [`StreamDecoder`] (BOM, UTF-16,
 //! Windows-1252 fallback) one chunk at a time, and the text is split into
 //! rows by a small scanner that keeps every offset, so each value's span is
 //! its exact place in the decoded file. Only the row being read is held in
@@ -234,8 +234,33 @@ impl State<'_> {
         span: Range<usize>,
         label: String,
     ) {
+        self.push(code, message, snippet, span, label, false);
+    }
+
+    /// A problem whose row was skipped, so no record follows for it.
+    fn dropped(
+        &mut self,
+        code: Code,
+        message: String,
+        snippet: &Snippet,
+        span: Range<usize>,
+        label: String,
+    ) {
+        self.push(code, message, snippet, span, label, true);
+    }
+
+    fn push(
+        &mut self,
+        code: Code,
+        message: String,
+        snippet: &Snippet,
+        span: Range<usize>,
+        label: String,
+        dropped: bool,
+    ) {
         (self.emit)(Event::Problem(Problem {
             code,
+            dropped,
             message,
             snippet: snippet.clone(),
             span,
@@ -439,7 +464,7 @@ impl Reader for CsvReader {
                             literal = true;
                             continue;
                         }
-                        st.problem(
+                        st.dropped(
                             Code::MalformedRow,
                             format!("a row is longer than {} MiB", MAX_ROW >> 20),
                             &snippet,
@@ -508,7 +533,7 @@ impl Reader for CsvReader {
                         let shown = floor_boundary(text, 200);
                         let snippet =
                             Snippet::part(st.name.clone(), Arc::from(&text[..shown]), start, line);
-                        st.problem(
+                        st.dropped(
                             Code::MalformedRow,
                             format!("a row is longer than {} MiB", MAX_ROW >> 20),
                             &snippet,
@@ -574,7 +599,8 @@ mod tests {
                 }
                 Event::Problem(p) => {
                     let shown = p.snippet.slice(&p.span).unwrap_or("<OUT OF SNIPPET>");
-                    out.push(format!("! {} {shown:?}: {}", p.code.id(), p.label));
+                    let dropped = if p.drops_record() { " (dropped)" } else { "" };
+                    out.push(format!("! {}{dropped} {shown:?}: {}", p.code.id(), p.label));
                 }
             })
             .unwrap();
@@ -732,7 +758,7 @@ mod tests {
         let heads: Vec<&str> = got.iter().map(|s| &s[..s.len().min(40)]).collect();
         assert_eq!(got.len(), 7, "{heads:#?}");
         assert!(got[0].contains("this cell holds 65537 bytes"));
-        assert!(got[2].contains("this row was skipped"));
+        assert!(got[2].contains("(dropped)") && got[2].contains("this row was skipped"));
         assert_eq!(got[3], r#"L4 id="3"@"3" v="z"@"z""#);
         assert!(got[4].contains("quote opens a cell"));
         assert!(got[5].contains("this row was skipped"));

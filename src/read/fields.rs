@@ -51,6 +51,7 @@ pub fn asset(record: Record, columns: &Columns) -> (Asset, Vec<Problem>) {
             Ok(None) => {}
             Err(label) => problems.push(Problem {
                 code: Code::InvalidValue,
+                dropped: false,
                 message: format!("`{}` could not be read as {}", key.value, field.ty()),
                 snippet: snippet.clone(),
                 span: value.span.clone(),
@@ -276,6 +277,7 @@ pub fn site(record: Record, _columns: &Columns) -> Result<(Site, Vec<Problem>), 
     let mut id = None;
     let invalid = |key: &Spanned<String>, value: &Spanned<RawValue>, label: String| Problem {
         code: Code::InvalidValue,
+        dropped: false,
         message: format!("`{}` could not be read", key.value),
         snippet: snippet.clone(),
         span: value.span.clone(),
@@ -329,6 +331,7 @@ pub fn site(record: Record, _columns: &Columns) -> Result<(Site, Vec<Problem>), 
         }
         None => Err(Problem {
             code: Code::MissingId,
+            dropped: false,
             message: "a site has no id".into(),
             snippet,
             span: site.span,

@@ -1,7 +1,7 @@
 //! YAML, JSON and TOML asset and site files.
 //!
 //! Each format parses the whole file (decoded by [`decode`]) into one tree of
-//! [`RawValue`]s, every node with its byte span, and [`emit_records`] turns
+//! [`RawValue`]s, every node with its byte span, and `emit_records` turns
 //! the tree into records, the same way for all three:
 //!
 //! - a top-level list of maps → one record per map, [`Hint::Unknown`];
@@ -54,6 +54,7 @@ fn read_text(
         let snippet = Snippet::whole(name.clone(), Arc::from(""));
         emit(Event::Problem(Problem {
             code: Code::ParseError,
+            dropped: false,
             message: format!("the file is larger than {} MiB", MAX_FILE >> 20),
             snippet,
             span: 0..0,
@@ -69,6 +70,7 @@ fn read_text(
         let len = text[f.offset..].chars().next().map_or(0, char::len_utf8);
         emit(Event::Problem(Problem {
             code: Code::EncodingFallback,
+            dropped: false,
             message: "the file is not valid UTF-8; read as Windows-1252 from here on".into(),
             snippet: snippet.clone(),
             span: f.offset..f.offset + len,
@@ -97,6 +99,7 @@ fn parse_error(snippet: &Snippet, span: Span, message: String, label: String) ->
     }
     Event::Problem(Problem {
         code: Code::ParseError,
+        dropped: false,
         message,
         snippet: snippet.clone(),
         span: start..end,
@@ -191,6 +194,7 @@ fn items_to_records(
             }
             _ => emit(Event::Problem(Problem {
                 code: Code::MalformedRow,
+                dropped: true,
                 message: "a list item is not a map of fields".into(),
                 snippet: snippet.clone(),
                 span: item.span,

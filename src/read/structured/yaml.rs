@@ -184,6 +184,7 @@ fn build(
                         RawValue::List(_) | RawValue::Map(_) => {
                             problems.push(Problem {
                                 code: Code::InvalidValue,
+                                dropped: false,
                                 message: "a map key is itself a list or a map".into(),
                                 snippet: snippet.clone(),
                                 span: node.span.clone(),
@@ -206,6 +207,7 @@ fn build(
         };
         problems.push(Problem {
             code: Code::InvalidValue,
+            dropped: false,
             message: "YAML aliases are not expanded".into(),
             snippet: snippet.clone(),
             span: first.clone(),
