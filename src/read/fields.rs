@@ -255,7 +255,8 @@ pub fn parse_date(text: &str) -> Option<Date> {
 /// Maps a record to a site; a record without an id is a problem.
 ///
 /// Keys (matched like headers): `id`/`site`/`site id`/`site code`/`code`,
-/// `name`/`site name`, `sensitivity`/`classification`/`security level`,
+/// `name`/`site name`, `sensitivity`/`sensitivity level`/`classification`/
+/// `security level`,
 /// `sector`, `tags`/`tag` (a list, or text split on `,` `;` `|`),
 /// `parent`/`parent site`/`parent id`, `cidrs`/`cidr`/`subnets`/`subnet`.
 /// Other keys are ignored.
@@ -287,7 +288,9 @@ pub fn site(record: Record, _columns: &Columns) -> Result<(Site, Vec<Problem>), 
         let slot = match normalize(&key.value).as_str() {
             "id" | "site" | "siteid" | "sitecode" | "code" => &mut id,
             "name" | "sitename" => &mut site.name,
-            "sensitivity" | "classification" | "securitylevel" => &mut site.sensitivity,
+            "sensitivity" | "sensitivitylevel" | "classification" | "securitylevel" => {
+                &mut site.sensitivity
+            }
             "sector" => &mut site.sector,
             "parent" | "parentsite" | "parentid" => &mut site.parent,
             k @ ("tags" | "tag" | "cidrs" | "cidr" | "subnets" | "subnet") => {
