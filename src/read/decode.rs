@@ -5,7 +5,10 @@
 //! 1. a UTF-8 byte order mark (`EF BB BF`): UTF-8, the mark dropped;
 //! 2. a UTF-16 mark (`FF FE` little-endian, `FE FF` big-endian): UTF-16,
 //!    decoded with `encoding_rs` (unpaired surrogates become U+FFFD);
-//! 3. anything else is read as UTF-8 for as long as it is valid UTF-8. At the
+//! 3. no mark, but the first four bytes are two non-NUL bytes each
+//!    followed (or preceded) by NUL: UTF-16LE (BE) without a mark, as some
+//!    tools write it;
+//! 4. anything else is read as UTF-8 for as long as it is valid UTF-8. At the
 //!    first byte that is not, the rest of the file (from that byte on) is read
 //!    as Windows-1252 and a [`Fallback`] note records where: its offset is in
 //!    the *decoded* text, which is what every [`crate::source::Span`] counts.
@@ -183,8 +186,8 @@ impl<'a> StreamDecoder<'a> {
 
     /// Looks at the byte order mark and sets the mode.
     fn start(&mut self) -> io::Result<()> {
-        let mut head = Vec::with_capacity(3);
-        while head.len() < 3 {
+        let mut head = Vec::with_capacity(4);
+        while head.len() < 4 {
             let buf = match self.input.fill_buf() {
                 Ok(b) => b,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -193,7 +196,7 @@ impl<'a> StreamDecoder<'a> {
             if buf.is_empty() {
                 break;
             }
-            let n = buf.len().min(3 - head.len());
+            let n = buf.len().min(4 - head.len());
             head.extend_from_slice(&buf[..n]);
             self.input.consume(n);
         }
@@ -208,6 +211,23 @@ impl<'a> StreamDecoder<'a> {
             self.encoding = Encoding::Utf16Be;
             self.mode = Mode::Coder(UTF_16BE.new_decoder_without_bom_handling());
             2
+        } else if let [a, 0, b, 0] = head[..] {
+            // No mark, but two ASCII characters as UTF-16LE (`i\0d\0`).
+            if a != 0 && b != 0 {
+                self.encoding = Encoding::Utf16Le;
+                self.mode = Mode::Coder(UTF_16LE.new_decoder_without_bom_handling());
+            } else {
+                self.mode = Mode::Utf8 { pending: vec![] };
+            }
+            0
+        } else if let [0, a, 0, b] = head[..] {
+            if a != 0 && b != 0 {
+                self.encoding = Encoding::Utf16Be;
+                self.mode = Mode::Coder(UTF_16BE.new_decoder_without_bom_handling());
+            } else {
+                self.mode = Mode::Utf8 { pending: vec![] };
+            }
+            0
         } else {
             self.mode = Mode::Utf8 { pending: vec![] };
             0
@@ -319,6 +339,11 @@ mod tests {
         assert_eq!((d.text.as_str(), d.encoding), (s, Encoding::Utf16Be));
         // Tiny reads split code units across chunks.
         assert_eq!(chunked(&le, 1).text, s);
+        // Without the mark, recognised by the NULs of ASCII text.
+        let d = decode(&le[2..]);
+        assert_eq!((d.text.as_str(), d.encoding), (s, Encoding::Utf16Le));
+        let d = decode(&be[2..]);
+        assert_eq!((d.text.as_str(), d.encoding), (s, Encoding::Utf16Be));
     }
 
     #[test]
