@@ -8,6 +8,7 @@
 //! - a top-level map with `assets:` and/or `sites:` lists (TOML:
 //!   `[[assets]]` / `[[sites]]`) → records with [`Hint::Assets`] /
 //!   [`Hint::Sites`]; other top-level keys are ignored;
+//! - an empty file (or `null`, or an empty TOML table) → nothing;
 //! - anything else → one [`Code::ParseError`] saying what was expected.
 //!
 //! A record's `line` is its item's first line, `span` the item, `snippet`
@@ -128,6 +129,8 @@ fn emit_records(snippet: &Snippet, root: Spanned<RawValue>, emit: &mut dyn FnMut
     let expected = "a list of assets, or a map with `assets:` and/or `sites:` lists";
     match root.value {
         RawValue::List(items) => items_to_records(snippet, &lines, Hint::Unknown, items, emit),
+        // An empty document (or one holding only comments) holds nothing.
+        RawValue::Map(entries) if entries.is_empty() => {}
         RawValue::Map(entries) => {
             let mut found = false;
             for (key, value) in entries {
