@@ -449,11 +449,15 @@ impl Reader for CsvReader {
                 Scan::More { open_quote } => {
                     if text.len() > MAX_ROW {
                         let start = base + pos;
-                        let shown = floor_boundary(text, 200);
-                        let snippet =
-                            Snippet::part(st.name.clone(), Arc::from(&text[..shown]), start, line);
                         if let (Some(q), false) = (open_quote, literal) {
-                            let q = floor_boundary(text, q).min(shown.saturating_sub(1));
+                            // Show the row up to a little past the quote.
+                            let shown = floor_boundary(text, q + 200);
+                            let snippet = Snippet::part(
+                                st.name.clone(),
+                                Arc::from(&text[..shown]),
+                                start,
+                                line,
+                            );
                             st.problem(
                                 Code::MalformedRow,
                                 format!("a quote is not closed within {} MiB", MAX_ROW >> 20),
@@ -464,6 +468,9 @@ impl Reader for CsvReader {
                             literal = true;
                             continue;
                         }
+                        let shown = floor_boundary(text, 200);
+                        let snippet =
+                            Snippet::part(st.name.clone(), Arc::from(&text[..shown]), start, line);
                         st.dropped(
                             Code::MalformedRow,
                             format!("a row is longer than {} MiB", MAX_ROW >> 20),
@@ -471,8 +478,9 @@ impl Reader for CsvReader {
                             start..start + shown,
                             "this row was skipped".into(),
                         );
-                        // Skip to the end of the physical line.
-                        let mut skipped = text.len();
+                        // Skip to the end of the physical line (the text so
+                        // far may hold newlines inside closed quoted cells).
+                        line += text.bytes().filter(|&c| c == b'\n').count() + 1;
                         base += buf.len();
                         buf.clear();
                         pos = 0;
@@ -482,16 +490,12 @@ impl Reader for CsvReader {
                                 break;
                             }
                             if let Some(nl) = buf.find('\n') {
-                                skipped += nl + 1;
                                 pos = nl + 1;
                                 break;
                             }
-                            skipped += buf.len();
                             base += buf.len();
                             buf.clear();
                         }
-                        let _ = skipped;
-                        line += 1;
                         literal = false;
                         continue;
                     }
@@ -766,5 +770,28 @@ mod tests {
             got.last().map(String::as_str),
             Some(r#"L6 id="4"@"4" v="w"@"w""#)
         );
+    }
+
+    #[test]
+    fn lines_and_quote_positions_after_long_rows() {
+        let mut src = b"a,b\n\"x\ny\",".to_vec();
+        src.extend(std::iter::repeat(b'z').take(MAX_ROW + 10));
+        src.extend_from_slice(b"\n3,w\n1,");
+        src.extend(std::iter::repeat(b'p').take(300));
+        src.extend_from_slice(b",\"");
+        src.extend(std::iter::repeat(b'q').take(MAX_ROW + 10));
+        src.extend_from_slice(b"\n4,v\n");
+        let got = read(b',', &src);
+        let heads: Vec<&str> = got.iter().map(|s| &s[..s.len().min(60)]).collect();
+        assert_eq!(heads.len(), 5, "{heads:#?}");
+        assert!(got[0].contains("(dropped)"));
+        assert_eq!(got[1], r#"L4 a="3"@"3" b="w"@"w""#);
+        assert!(
+            got[2].starts_with(r#"! assetlint/malformed-row "\"": "#),
+            "{}",
+            heads[2]
+        );
+        assert!(got[3].contains("(dropped)"));
+        assert_eq!(got[4], r#"L6 a="4"@"4" b="v"@"v""#);
     }
 }
