@@ -34,11 +34,14 @@ pub enum Code {
     DuplicateSite,
     /// An asset file holds site records.
     SitesInAssetFile,
+    /// Two columns of a register have the same header.
+    DuplicateColumn,
 }
 
 impl Code {
     /// Every code, sorted by id.
     pub const ALL: &'static [Code] = &[
+        Code::DuplicateColumn,
         Code::DuplicateId,
         Code::DuplicateSite,
         Code::EncodingFallback,
@@ -72,6 +75,7 @@ impl Code {
             Code::UnknownParent => "assetlint/unknown-parent",
             Code::DuplicateSite => "assetlint/duplicate-site",
             Code::SitesInAssetFile => "assetlint/sites-in-asset-file",
+            Code::DuplicateColumn => "assetlint/duplicate-column",
         }
     }
 
@@ -90,7 +94,8 @@ impl Code {
             | Code::UnknownSite
             | Code::UnknownParent
             | Code::DuplicateSite
-            | Code::SitesInAssetFile => Severity::Warning,
+            | Code::SitesInAssetFile
+            | Code::DuplicateColumn => Severity::Warning,
             Code::EncodingFallback => Severity::Note,
         }
     }
@@ -112,6 +117,7 @@ impl Code {
             Code::UnknownParent => "A site's parent is not in any site register",
             Code::DuplicateSite => "Two sites share an id",
             Code::SitesInAssetFile => "An asset file holds site records",
+            Code::DuplicateColumn => "Two columns have the same header",
         }
     }
 
@@ -132,6 +138,7 @@ impl Code {
             Code::UnknownParent => "add the parent site to a register, or correct the parent id",
             Code::DuplicateSite => "give each site its own id",
             Code::SitesInAssetFile => "name this file in [sites] files in assetlint.toml so its sites are used",
+            Code::DuplicateColumn => "rename or remove one of the columns; only the first one's values fill the asset field",
         }
     }
 }

@@ -1,23 +1,797 @@
-//! CSV/TSV registers. (Placeholder: the reader lands in its own commit.)
+//! CSV/TSV registers, read as a stream.
+//!
+//! The bytes go through [`StreamDecoder`] (BOM, UTF-16,
+//! Windows-1252 fallback) one chunk at a time, and the text is split into
+//! rows by a small scanner that keeps every offset, so each value's span is
+//! its exact place in the decoded file. Only the row being read is held in
+//! memory (rows are capped at [`MAX_ROW`] bytes, cells at [`MAX_CELL`]).
+//!
+//! - The first row that is not blank is the header; a first line `sep=;`
+//!   (as Excel writes) sets the delimiter and is skipped. A comma reader
+//!   switches to `;` when the header has more `;` than `,` (European Excel
+//!   exports).
+//! - Each later row is one [`Record`]: `line` is the physical line where the
+//!   row starts, `span` the row without its line terminator, `snippet` the
+//!   row's text (several lines if a quoted cell holds newlines). Rows whose
+//!   cells are all empty are skipped.
+//! - Each entry's key is the header cell (its span is in the header row, not
+//!   in the record's snippet), its value the cell, trimmed; an empty cell is
+//!   [`RawValue::Null`].
+//! - **Spans of quoted cells** cover the text *inside* the quotes (trimmed),
+//!   so `"Hik, Vision"` underlines `Hik, Vision`. A doubled quote inside is
+//!   one character of the value but two bytes of the span.
+//! - A quote opens a quoted cell only at the cell's start (after optional
+//!   spaces); elsewhere it is an ordinary character. Text after a closing
+//!   quote is kept (`"a"b` reads `ab`), as spreadsheet tools do.
+//! - Line terminators are `\n` and `\r\n`.
+//!
+//! Problems: rows with fewer or more cells than the header
+//! ([`Code::MalformedRow`]; the record is still emitted, extra non-empty
+//! cells are kept under `column N` keys), an unclosed quote (at the opening
+//! quote; the row is read again with that quote taken literally, and reading
+//! goes on at the next line), duplicate headers ([`Code::DuplicateColumn`],
+//! at the second one), over-long cells and rows, and the encoding fallback
+//! note.
 
 use std::io::BufRead;
+use std::ops::Range;
 use std::sync::Arc;
 
-use crate::read::{Event, Reader};
+use crate::diag::Code;
+use crate::model::{RawValue, Record};
+use crate::read::decode::{Fallback, StreamDecoder};
+use crate::read::{Event, Hint, Problem, Reader};
+use crate::source::{Snippet, Spanned};
+
+/// Longest cell read, in bytes; a longer one is reported and ignored.
+pub const MAX_CELL: usize = 64 * 1024;
+/// Longest row read, in bytes; a longer one is reported and skipped.
+pub const MAX_ROW: usize = 1024 * 1024;
 
 /// Reads delimiter-separated registers.
 pub struct CsvReader {
-    /// `,` or tab.
+    /// `,` or tab. A `,` reader also recognises `sep=` lines and `;` headers.
     pub delimiter: u8,
+}
+
+/// One cell, with offsets relative to the row's start.
+#[derive(Debug)]
+struct Cell {
+    /// The raw cell, quotes included, without the delimiter.
+    raw: Range<usize>,
+    /// The value, unescaped and trimmed.
+    value: String,
+    /// Where the value is written (inside any quotes, trimmed).
+    span: Range<usize>,
+}
+
+/// What the scanner found at the start of the text.
+#[derive(Debug)]
+enum Scan {
+    /// The row does not end within the text; `open_quote` is set when it is
+    /// inside a quoted cell.
+    More { open_quote: Option<usize> },
+    /// A quote opened at this offset never closes before the end of input.
+    Unclosed(usize),
+    /// A whole row.
+    Row {
+        cells: Vec<Cell>,
+        /// End of the row's content (before `\r\n` / `\n`).
+        content_end: usize,
+        /// Start of the next row.
+        next: usize,
+    },
+}
+
+/// Scans one row at the start of `text`. With `literal`, quotes are ordinary
+/// characters.
+fn scan_row(text: &str, delim: u8, eof: bool, literal: bool) -> Scan {
+    let b = text.as_bytes();
+    let n = b.len();
+    let mut cells = Vec::new();
+    let mut i = 0;
+    loop {
+        let cell_start = i;
+        let mut j = i;
+        while j < n && b[j] == b' ' && delim != b' ' {
+            j += 1;
+        }
+        let mut value = String::new();
+        let mut inner: Range<usize>;
+        let mut k;
+        if !literal && j < n && b[j] == b'"' {
+            let q = j;
+            k = q + 1;
+            let mut seg = k;
+            let close = loop {
+                match b[k..].iter().position(|&c| c == b'"') {
+                    None if eof => return Scan::Unclosed(q),
+                    None => {
+                        return Scan::More {
+                            open_quote: Some(q),
+                        }
+                    }
+                    Some(off) => {
+                        let p = k + off;
+                        if p + 1 < n && b[p + 1] == b'"' {
+                            value.push_str(&text[seg..=p]);
+                            k = p + 2;
+                            seg = k;
+                        } else if p + 1 == n && !eof {
+                            return Scan::More {
+                                open_quote: Some(q),
+                            };
+                        } else {
+                            value.push_str(&text[seg..p]);
+                            break p;
+                        }
+                    }
+                }
+            };
+            inner = q + 1..close;
+            k = close + 1;
+            // Text after the closing quote, up to the delimiter.
+            let rest = k;
+            while k < n && b[k] != delim && b[k] != b'\n' {
+                k += 1;
+            }
+            if k == n && !eof {
+                return Scan::More { open_quote: None };
+            }
+            let mut tail_end = k;
+            if k < n && b[k] == b'\n' && tail_end > rest && b[tail_end - 1] == b'\r' {
+                tail_end -= 1;
+            }
+            if !text[rest..tail_end].trim().is_empty() {
+                value.push_str(&text[rest..tail_end]);
+                inner.end = tail_end;
+            }
+        } else {
+            k = i;
+            while k < n && b[k] != delim && b[k] != b'\n' {
+                k += 1;
+            }
+            if k == n && !eof {
+                return Scan::More { open_quote: None };
+            }
+            let mut end = k;
+            if k < n && b[k] == b'\n' && end > i && b[end - 1] == b'\r' {
+                end -= 1;
+            }
+            inner = i..end;
+            value.push_str(&text[i..end]);
+        }
+        // Trim the value, and the span with it.
+        let written = &text[inner.clone()];
+        let lead = written.len() - written.trim_start().len();
+        let trail = written.len() - written.trim_end().len();
+        if lead + trail >= written.len() {
+            inner = inner.start..inner.start;
+        } else {
+            inner = inner.start + lead..inner.end - trail;
+        }
+        let trimmed = value.trim();
+        if trimmed.len() != value.len() {
+            value = trimmed.to_string();
+        }
+        let mut raw_end = k;
+        if k < n && b[k] == b'\n' && raw_end > cell_start && b[raw_end - 1] == b'\r' {
+            raw_end -= 1;
+        }
+        cells.push(Cell {
+            raw: cell_start..raw_end.max(cell_start),
+            value,
+            span: inner,
+        });
+        if k < n && b[k] == delim {
+            i = k + 1;
+            continue;
+        }
+        let next = if k < n { k + 1 } else { n };
+        let mut content_end = k;
+        if k < n && content_end > 0 && b[content_end - 1] == b'\r' {
+            content_end -= 1;
+        }
+        return Scan::Row {
+            cells,
+            content_end,
+            next,
+        };
+    }
+}
+
+/// The largest char boundary at or below `at`.
+fn floor_boundary(s: &str, mut at: usize) -> usize {
+    at = at.min(s.len());
+    while !s.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+struct Header {
+    names: Vec<Spanned<String>>,
+    /// File offset of the header row's end (where extra-column keys point).
+    end: usize,
+}
+
+struct State<'e> {
+    name: Arc<str>,
+    emit: &'e mut dyn FnMut(Event),
+    delim: u8,
+    /// Whether the delimiter may still change (`sep=` line, `;` header).
+    sniff: bool,
+    header: Option<Header>,
+    fallback_reported: bool,
+}
+
+impl State<'_> {
+    fn problem(
+        &mut self,
+        code: Code,
+        message: String,
+        snippet: &Snippet,
+        span: Range<usize>,
+        label: String,
+    ) {
+        self.push(code, message, snippet, span, label, false);
+    }
+
+    /// A problem whose row was skipped, so no record follows for it.
+    fn dropped(
+        &mut self,
+        code: Code,
+        message: String,
+        snippet: &Snippet,
+        span: Range<usize>,
+        label: String,
+    ) {
+        self.push(code, message, snippet, span, label, true);
+    }
+
+    fn push(
+        &mut self,
+        code: Code,
+        message: String,
+        snippet: &Snippet,
+        span: Range<usize>,
+        label: String,
+        dropped: bool,
+    ) {
+        (self.emit)(Event::Problem(Problem {
+            code,
+            dropped,
+            message,
+            snippet: snippet.clone(),
+            span,
+            label,
+        }));
+    }
+
+    /// Reports the encoding fallback if it falls within `row` (file offsets).
+    fn fallback_note(&mut self, fallback: Option<Fallback>, snippet: &Snippet, row: Range<usize>) {
+        let Some(f) = fallback else { return };
+        if self.fallback_reported || f.offset >= row.end {
+            return;
+        }
+        self.fallback_reported = true;
+        let text = snippet.text();
+        let at = f.offset.clamp(row.start, snippet.offset() + text.len());
+        let rel = at - snippet.offset();
+        let len = text
+            .get(rel..)
+            .and_then(|t| t.chars().next())
+            .map_or(0, char::len_utf8);
+        self.problem(
+            Code::EncodingFallback,
+            "the file is not valid UTF-8; read as Windows-1252 from here on".into(),
+            snippet,
+            at..at + len,
+            f.label(),
+        );
+    }
+
+    /// Handles one scanned row at file offset `start` on line `line`.
+    fn row(
+        &mut self,
+        text: &str,
+        start: usize,
+        line: usize,
+        cells: Vec<Cell>,
+        content_end: usize,
+        fallback: Option<Fallback>,
+    ) {
+        let row_text = &text[..content_end];
+        let snippet = Snippet::part(self.name.clone(), Arc::from(row_text), start, line);
+        self.fallback_note(fallback, &snippet, start..start + content_end.max(1));
+        let abs = |r: &Range<usize>| start + r.start..start + r.end;
+        if cells.iter().all(|c| c.value.is_empty()) {
+            return;
+        }
+        let Some(header) = &self.header else {
+            let mut names: Vec<Spanned<String>> = Vec::with_capacity(cells.len());
+            for (i, c) in cells.iter().enumerate() {
+                let span = abs(&c.span);
+                let name = if c.value.is_empty() {
+                    format!("column {}", i + 1)
+                } else {
+                    c.value.clone()
+                };
+                if let Some(first) = names
+                    .iter()
+                    .find(|n| !c.value.is_empty() && n.value.eq_ignore_ascii_case(&name))
+                {
+                    let column = names
+                        .iter()
+                        .position(|n| n.span == first.span)
+                        .map_or(0, |p| p + 1);
+                    self.problem(
+                        Code::DuplicateColumn,
+                        format!("the header {name:?} appears twice"),
+                        &snippet,
+                        span.clone(),
+                        format!(
+                            "same header as column {column} ({:?}); only the first one fills the asset field",
+                            first.value
+                        ),
+                    );
+                }
+                names.push(Spanned::new(name, span));
+            }
+            self.header = Some(Header {
+                names,
+                end: start + content_end,
+            });
+            return;
+        };
+        let want = header.names.len();
+        let mut entries = Vec::with_capacity(cells.len());
+        let mut problems = Vec::new();
+        if cells.len() < want {
+            let missing = want - cells.len();
+            problems.push((
+                Code::MalformedRow,
+                format!("this row has {} cells; the header has {want}", cells.len()),
+                start..start + content_end,
+                format!(
+                    "{missing} cell{} missing at the end of this row",
+                    if missing == 1 { "" } else { "s" }
+                ),
+            ));
+        }
+        let extra: Vec<&Cell> = cells
+            .iter()
+            .skip(want)
+            .filter(|c| !c.value.is_empty())
+            .collect();
+        if let (Some(first), Some(last)) = (extra.first(), extra.last()) {
+            problems.push((
+                Code::MalformedRow,
+                format!("this row has {} cells; the header has {want}", cells.len()),
+                abs(&(first.raw.start..last.raw.end)),
+                format!(
+                    "{} cell{} beyond the last header, kept as `column N`",
+                    extra.len(),
+                    if extra.len() == 1 { " is" } else { "s are" }
+                ),
+            ));
+        }
+        for (i, c) in cells.into_iter().enumerate() {
+            let key = match header.names.get(i) {
+                Some(k) => k.clone(),
+                None if c.value.is_empty() => continue,
+                None => Spanned::new(format!("column {}", i + 1), header.end..header.end),
+            };
+            let span = abs(&c.span);
+            let value = if c.value.len() > MAX_CELL {
+                problems.push((
+                    Code::MalformedRow,
+                    format!("a cell is longer than {} KiB", MAX_CELL / 1024),
+                    span.clone(),
+                    format!("this cell holds {} bytes; it was ignored", c.value.len()),
+                ));
+                RawValue::Null
+            } else if c.value.is_empty() {
+                RawValue::Null
+            } else {
+                RawValue::Str(c.value)
+            };
+            entries.push((key, Spanned::new(value, span)));
+        }
+        for (code, message, span, label) in problems {
+            self.problem(code, message, &snippet, span, label);
+        }
+        (self.emit)(Event::Record(
+            Hint::Unknown,
+            Record {
+                line,
+                span: start..start + content_end,
+                entries,
+                snippet,
+            },
+        ));
+    }
 }
 
 impl Reader for CsvReader {
     fn read(
         &self,
-        _name: Arc<str>,
-        _input: &mut dyn BufRead,
-        _emit: &mut dyn FnMut(Event),
+        name: Arc<str>,
+        input: &mut dyn BufRead,
+        emit: &mut dyn FnMut(Event),
     ) -> std::io::Result<()> {
-        Ok(())
+        let mut dec = StreamDecoder::new(input);
+        let mut st = State {
+            name,
+            emit,
+            delim: self.delimiter,
+            sniff: self.delimiter == b',',
+            header: None,
+            fallback_reported: false,
+        };
+        // `buf[pos..]` is the text not yet read into rows; `base` is the file
+        // offset of `buf[0]`, `line` the line at `pos`.
+        let mut buf = String::new();
+        let (mut pos, mut base, mut line) = (0usize, 0usize, 1usize);
+        let mut eof = false;
+        let mut literal = false;
+        loop {
+            if eof && pos >= buf.len() {
+                return Ok(());
+            }
+            let text = &buf[pos..];
+            let scan = if text.is_empty() {
+                Scan::More { open_quote: None }
+            } else {
+                scan_row(text, st.delim, eof, literal)
+            };
+            match scan {
+                Scan::More { open_quote } => {
+                    if text.len() > MAX_ROW {
+                        let start = base + pos;
+                        if let (Some(q), false) = (open_quote, literal) {
+                            // Show the row up to a little past the quote.
+                            let shown = floor_boundary(text, q + 200);
+                            let snippet = Snippet::part(
+                                st.name.clone(),
+                                Arc::from(&text[..shown]),
+                                start,
+                                line,
+                            );
+                            st.problem(
+                                Code::MalformedRow,
+                                format!("a quote is not closed within {} MiB", MAX_ROW >> 20),
+                                &snippet,
+                                start + q..start + q + 1,
+                                "this quote opens a cell that does not end; the row is read with it taken literally".into(),
+                            );
+                            literal = true;
+                            continue;
+                        }
+                        let shown = floor_boundary(text, 200);
+                        let snippet =
+                            Snippet::part(st.name.clone(), Arc::from(&text[..shown]), start, line);
+                        st.dropped(
+                            Code::MalformedRow,
+                            format!("a row is longer than {} MiB", MAX_ROW >> 20),
+                            &snippet,
+                            start..start + shown,
+                            "this row was skipped".into(),
+                        );
+                        // Skip to the end of the physical line (the text so
+                        // far may hold newlines inside closed quoted cells).
+                        line += text.bytes().filter(|&c| c == b'\n').count() + 1;
+                        base += buf.len();
+                        buf.clear();
+                        pos = 0;
+                        loop {
+                            if !dec.read_chunk(&mut buf)? {
+                                eof = true;
+                                break;
+                            }
+                            if let Some(nl) = buf.find('\n') {
+                                pos = nl + 1;
+                                break;
+                            }
+                            base += buf.len();
+                            buf.clear();
+                        }
+                        literal = false;
+                        continue;
+                    }
+                    if eof {
+                        return Ok(());
+                    }
+                    // Drop what was read, then read more.
+                    buf.drain(..pos);
+                    base += pos;
+                    pos = 0;
+                    if !dec.read_chunk(&mut buf)? {
+                        eof = true;
+                    }
+                }
+                Scan::Unclosed(q) => {
+                    let start = base + pos;
+                    let end = text.find('\n').unwrap_or(text.len());
+                    let end = if end > q { end } else { text.len() };
+                    let snippet =
+                        Snippet::part(st.name.clone(), Arc::from(&text[..end]), start, line);
+                    st.problem(
+                        Code::MalformedRow,
+                        "a quote is never closed".into(),
+                        &snippet,
+                        start + q..start + q + 1,
+                        "this quote opens a cell that does not end; the row is read with it taken literally".into(),
+                    );
+                    literal = true;
+                }
+                Scan::Row {
+                    cells,
+                    content_end,
+                    next,
+                } => {
+                    literal = false;
+                    let lines = text[..next].bytes().filter(|&c| c == b'\n').count();
+                    if content_end > MAX_ROW {
+                        let start = base + pos;
+                        let shown = floor_boundary(text, 200);
+                        let snippet =
+                            Snippet::part(st.name.clone(), Arc::from(&text[..shown]), start, line);
+                        st.dropped(
+                            Code::MalformedRow,
+                            format!("a row is longer than {} MiB", MAX_ROW >> 20),
+                            &snippet,
+                            start..start + shown,
+                            "this row was skipped".into(),
+                        );
+                        line += lines;
+                        pos += next;
+                        continue;
+                    }
+                    let row_text = &text[..content_end];
+                    if st.sniff {
+                        let t = row_text.trim();
+                        if let Some(d) = t.strip_prefix("sep=").filter(|d| d.len() == 1) {
+                            st.sniff = false;
+                            st.delim = d.as_bytes()[0];
+                            pos += next;
+                            line += 1;
+                            continue;
+                        }
+                        if !t.is_empty() && cells.iter().any(|c| !c.value.is_empty()) {
+                            st.sniff = false;
+                            let semis = row_text.bytes().filter(|&c| c == b';').count();
+                            let commas = row_text.bytes().filter(|&c| c == b',').count();
+                            if semis > commas {
+                                st.delim = b';';
+                                continue;
+                            }
+                        }
+                    }
+                    st.row(text, base + pos, line, cells, content_end, dec.fallback());
+                    line += lines;
+                    pos += next;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads `text` and renders what came out, one line per event.
+    fn read(delim: u8, bytes: &[u8]) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut input = bytes;
+        CsvReader { delimiter: delim }
+            .read("t.csv".into(), &mut input, &mut |e| match e {
+                Event::Record(_, r) => {
+                    let cells: Vec<String> = r
+                        .entries
+                        .iter()
+                        .map(|(k, v)| {
+                            let shown = r.snippet.slice(&v.span).unwrap_or("<OUT OF SNIPPET>");
+                            match &v.value {
+                                RawValue::Str(s) => format!("{}={s:?}@{shown:?}", k.value),
+                                other => format!("{}={other:?}@{shown:?}", k.value),
+                            }
+                        })
+                        .collect();
+                    out.push(format!("L{} {}", r.line, cells.join(" ")));
+                }
+                Event::Problem(p) => {
+                    let shown = p.snippet.slice(&p.span).unwrap_or("<OUT OF SNIPPET>");
+                    let dropped = if p.drops_record() { " (dropped)" } else { "" };
+                    out.push(format!("! {}{dropped} {shown:?}: {}", p.code.id(), p.label));
+                }
+            })
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn basic_rows_and_spans() {
+        let got = read(b',', b"id,vendor\nA1, Hikvision \n\nA2,\n");
+        assert_eq!(
+            got,
+            [
+                r#"L2 id="A1"@"A1" vendor="Hikvision"@"Hikvision""#,
+                r#"L4 id="A2"@"A2" vendor=Null@"""#,
+            ]
+        );
+    }
+
+    #[test]
+    fn quoted_cells_with_commas_quotes_and_newlines() {
+        let src =
+            "id,vendor,note\n1,\"Hik, Vision\",\"say \"\"hi\"\"\"\n2,\"multi\nline\",x\n3,y,z\n";
+        let got = read(b',', src.as_bytes());
+        assert_eq!(
+            got,
+            [
+                r#"L2 id="1"@"1" vendor="Hik, Vision"@"Hik, Vision" note="say \"hi\""@"say \"\"hi\"\"""#,
+                r#"L3 id="2"@"2" vendor="multi\nline"@"multi\nline" note="x"@"x""#,
+                r#"L5 id="3"@"3" vendor="y"@"y" note="z"@"z""#,
+            ]
+        );
+    }
+
+    #[test]
+    fn exact_file_spans() {
+        let src = "id,vendor\r\n\"é1\",  \"Hik, Vision\"  \r\nÄ2,Dahua\r\n";
+        let mut input = src.as_bytes();
+        let mut spans = Vec::new();
+        CsvReader { delimiter: b',' }
+            .read("t.csv".into(), &mut input, &mut |e| {
+                if let Event::Record(_, r) = e {
+                    assert_eq!(&src[r.span.clone()], r.snippet.text());
+                    for (k, v) in r.entries {
+                        spans.push((&src[k.span], &src[v.span]));
+                    }
+                }
+            })
+            .unwrap();
+        assert_eq!(
+            spans,
+            [
+                ("id", "é1"),
+                ("vendor", "Hik, Vision"),
+                ("id", "Ä2"),
+                ("vendor", "Dahua")
+            ]
+        );
+    }
+
+    #[test]
+    fn ragged_rows() {
+        let got = read(b',', b"a,b,c\n1,2\n1,2,3,4,5\n1,2,3,,\n");
+        assert_eq!(
+            got,
+            [
+                r#"! assetlint/malformed-row "1,2": 1 cell missing at the end of this row"#,
+                r#"L2 a="1"@"1" b="2"@"2""#,
+                r#"! assetlint/malformed-row "4,5": 2 cells are beyond the last header, kept as `column N`"#,
+                r#"L3 a="1"@"1" b="2"@"2" c="3"@"3" column 4="4"@"4" column 5="5"@"5""#,
+                r#"L4 a="1"@"1" b="2"@"2" c="3"@"3""#,
+            ]
+        );
+    }
+
+    #[test]
+    fn unclosed_quote_is_reported_and_reading_goes_on() {
+        let got = read(b',', b"a,b\n1,\"oops\n2,x\n");
+        assert_eq!(
+            got,
+            [
+                r#"! assetlint/malformed-row "\"": this quote opens a cell that does not end; the row is read with it taken literally"#,
+                r#"L2 a="1"@"1" b="\"oops"@"\"oops""#,
+                r#"L3 a="2"@"2" b="x"@"x""#,
+            ]
+        );
+    }
+
+    #[test]
+    fn duplicate_headers() {
+        let got = read(b',', b"id,Vendor,vendor\n1,a,b\n");
+        assert_eq!(
+            got[0],
+            r#"! assetlint/duplicate-column "vendor": same header as column 2 ("Vendor"); only the first one fills the asset field"#
+        );
+        assert_eq!(got.len(), 2);
+    }
+
+    #[test]
+    fn empty_and_header_only() {
+        assert!(read(b',', b"").is_empty());
+        assert!(read(b',', b"\n\n").is_empty());
+        assert!(read(b',', b"id,vendor").is_empty());
+        assert!(read(b',', b"id,vendor\n").is_empty());
+        assert!(read(b',', b"\"").len() == 1);
+    }
+
+    #[test]
+    fn no_final_newline_and_crlf() {
+        let got = read(b',', b"id,v\r\n1,x\r\n2,y");
+        assert_eq!(
+            got,
+            [r#"L2 id="1"@"1" v="x"@"x""#, r#"L3 id="2"@"2" v="y"@"y""#]
+        );
+    }
+
+    #[test]
+    fn sep_line_and_semicolon_header() {
+        let got = read(b',', b"sep=;\nid;v\n1;a,b\n");
+        assert_eq!(got, [r#"L3 id="1"@"1" v="a,b"@"a,b""#]);
+        let got = read(b',', b"id;vendor;site\n1;Hik, Vision;S\n");
+        assert_eq!(
+            got,
+            [r#"L2 id="1"@"1" vendor="Hik, Vision"@"Hik, Vision" site="S"@"S""#]
+        );
+    }
+
+    #[test]
+    fn tabs() {
+        let got = read(b'\t', b"id\tvendor\n1\t Axis \n");
+        assert_eq!(got, [r#"L2 id="1"@"1" vendor="Axis"@"Axis""#]);
+    }
+
+    #[test]
+    fn windows_1252_note_on_its_row() {
+        let got = read(b',', b"id,site\n1,Caf\xE9\n");
+        assert_eq!(
+            got,
+            [
+                r#"! assetlint/encoding-fallback "é": byte 0xE9 is not UTF-8; read as "é" (Windows-1252) from here on"#,
+                r#"L2 id="1"@"1" site="Café"@"Café""#,
+            ]
+        );
+    }
+
+    #[test]
+    fn long_cells_and_rows_are_bounded() {
+        let mut src = b"id,v\n1,".to_vec();
+        src.extend(std::iter::repeat(b'x').take(MAX_CELL + 1));
+        src.extend_from_slice(b"\n");
+        src.extend(std::iter::repeat(b'y').take(MAX_ROW + 10));
+        src.extend_from_slice(b"\n3,z\n\"");
+        src.extend(std::iter::repeat(b'q').take(MAX_ROW + 10));
+        src.extend_from_slice(b"\n4,w\n");
+        let got = read(b',', &src);
+        let heads: Vec<&str> = got.iter().map(|s| &s[..s.len().min(40)]).collect();
+        assert_eq!(got.len(), 7, "{heads:#?}");
+        assert!(got[0].contains("this cell holds 65537 bytes"));
+        assert!(got[2].contains("(dropped)") && got[2].contains("this row was skipped"));
+        assert_eq!(got[3], r#"L4 id="3"@"3" v="z"@"z""#);
+        assert!(got[4].contains("quote opens a cell"));
+        assert!(got[5].contains("this row was skipped"));
+        assert_eq!(
+            got.last().map(String::as_str),
+            Some(r#"L6 id="4"@"4" v="w"@"w""#)
+        );
+    }
+
+    #[test]
+    fn lines_and_quote_positions_after_long_rows() {
+        let mut src = b"a,b\n\"x\ny\",".to_vec();
+        src.extend(std::iter::repeat(b'z').take(MAX_ROW + 10));
+        src.extend_from_slice(b"\n3,w\n1,");
+        src.extend(std::iter::repeat(b'p').take(300));
+        src.extend_from_slice(b",\"");
+        src.extend(std::iter::repeat(b'q').take(MAX_ROW + 10));
+        src.extend_from_slice(b"\n4,v\n");
+        let got = read(b',', &src);
+        let heads: Vec<&str> = got.iter().map(|s| &s[..s.len().min(60)]).collect();
+        assert_eq!(heads.len(), 5, "{heads:#?}");
+        assert!(got[0].contains("(dropped)"));
+        assert_eq!(got[1], r#"L4 a="3"@"3" b="w"@"w""#);
+        assert!(
+            got[2].starts_with(r#"! assetlint/malformed-row "\"": "#),
+            "{}",
+            heads[2]
+        );
+        assert!(got[3].contains("(dropped)"));
+        assert_eq!(got[4], r#"L6 a="4"@"4" b="v"@"v""#);
     }
 }

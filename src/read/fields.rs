@@ -1,19 +1,515 @@
-//! Records → assets and sites. (Placeholder API.)
+//! Records → assets and sites.
+//!
+//! Keys map to canonical fields through [`Columns::field_for`] (header
+//! synonyms plus `[columns]` overrides); every other key is kept in
+//! [`Asset::extra`] as text. Values keep their spans:
+//!
+//! - text fields are trimmed; numbers and booleans are kept as written;
+//!   `kind` is normalised ([`kinds::normalize`]);
+//! - a nested map with a `name` (or else `slug`) key stands for that text
+//!   (`site: {name: HQ}`, as NetBox exports write it);
+//! - `mac` and `capabilities` are lists: a list value, or a cell split on
+//!   `,` `;` `|` and whitespace, each item with its own span;
+//! - `installed` is a date: `YYYY-MM-DD`, `YYYY/MM/DD`, an ISO date-time
+//!   (its date part), or day first as `DD/MM/YYYY`, `DD-MM-YYYY`,
+//!   `DD.MM.YYYY` (the UK convention: `03/04/2021` is 3 April);
+//! - `internet_facing` is a bool: `true/false`, `yes/no`, `y/n`, `1/0`;
+//! - a value that does not read as its field's type is an
+//!   [`Code::InvalidValue`] problem at the value, and the field stays unset.
+//!
+//! When a field is given twice (two columns meaning `vendor`), the first
+//! wins and the second is kept in `extra` under its own key. An empty `id`
+//! stays unset; the caller reports the missing id.
 
-use crate::model::headers::Columns;
-use crate::model::{Asset, Record, Site};
+use jiff::civil::Date;
+
+use crate::diag::Code;
+use crate::model::headers::{normalize, Columns};
+use crate::model::kinds;
+use crate::model::schema::{AssetField, Type};
+use crate::model::{Asset, RawValue, Record, Site, Value};
 use crate::read::Problem;
+use crate::source::{Snippet, Span, Spanned};
 
 /// Maps a record's keys to canonical asset fields and parses their values.
-pub fn asset(record: Record, _columns: &Columns) -> (Asset, Vec<Problem>) {
-    (
-        Asset::new(record.line, record.span, record.snippet),
-        Vec::new(),
-    )
+pub fn asset(record: Record, columns: &Columns) -> (Asset, Vec<Problem>) {
+    let mut asset = Asset::new(record.line, record.span, record.snippet.clone());
+    let mut problems = Vec::new();
+    let snippet = record.snippet;
+    for (key, value) in record.entries {
+        let field = columns
+            .field_for(&key.value)
+            .filter(|f| asset.get(*f).is_none());
+        let Some(field) = field else {
+            if let Some(text) = text_form(&value) {
+                asset.extra.push((key.value, text));
+            }
+            continue;
+        };
+        match convert(field, &value, &snippet) {
+            Ok(Some(v)) => asset.set(field, v),
+            Ok(None) => {}
+            Err(label) => problems.push(Problem {
+                code: Code::InvalidValue,
+                dropped: false,
+                message: format!("`{}` could not be read as {}", key.value, field.ty()),
+                snippet: snippet.clone(),
+                span: value.span.clone(),
+                label,
+            }),
+        }
+    }
+    (asset, problems)
+}
+
+/// Reads one canonical field's value: `Ok(None)` when it is empty.
+fn convert(
+    field: AssetField,
+    value: &Spanned<RawValue>,
+    snippet: &Snippet,
+) -> Result<Option<Spanned<Value>>, String> {
+    match field.ty() {
+        Type::StrList => {
+            let split: &[char] = &[',', ';', '|', ' ', '\t', '\n', '\r'];
+            let items = list(value, snippet, split)?;
+            Ok((!items.is_empty()).then(|| Spanned::new(Value::List(items), value.span.clone())))
+        }
+        Type::Bool => {
+            if let RawValue::Bool(b) = value.value {
+                return Ok(Some(Spanned::new(Value::Bool(b), value.span.clone())));
+            }
+            let Some(text) = text(value)? else {
+                return Ok(None);
+            };
+            match parse_bool(&text.value) {
+                Some(b) => Ok(Some(text.map(|_| Value::Bool(b)))),
+                None => Err(format!(
+                    "{:?} is not a yes/no value (true/false, yes/no, y/n, 1/0)",
+                    text.value
+                )),
+            }
+        }
+        Type::Date => {
+            let Some(text) = text(value)? else {
+                return Ok(None);
+            };
+            match parse_date(&text.value) {
+                Some(d) => Ok(Some(text.map(|_| Value::Date(d)))),
+                None => Err(format!(
+                    "{:?} is not a date (YYYY-MM-DD, YYYY/MM/DD, DD/MM/YYYY, DD.MM.YYYY)",
+                    text.value
+                )),
+            }
+        }
+        _ => {
+            let Some(text) = text(value)? else {
+                return Ok(None);
+            };
+            if field == AssetField::Kind {
+                return Ok(Some(text.map(|t| Value::Str(kinds::normalize(&t)))));
+            }
+            Ok(Some(text.map(Value::Str)))
+        }
+    }
+}
+
+/// A scalar value as trimmed text (`None` when empty or null); a map stands
+/// for its `name` or `slug`; a list is an error.
+fn text(value: &Spanned<RawValue>) -> Result<Option<Spanned<String>>, String> {
+    match &value.value {
+        RawValue::Null => Ok(None),
+        RawValue::Bool(b) => Ok(Some(Spanned::new(b.to_string(), value.span.clone()))),
+        RawValue::Number(n) => Ok(Some(Spanned::new(n.clone(), value.span.clone()))),
+        RawValue::Str(s) => {
+            let t = s.trim();
+            Ok((!t.is_empty()).then(|| Spanned::new(t.to_string(), value.span.clone())))
+        }
+        RawValue::Map(entries) => {
+            let named = ["name", "slug"]
+                .iter()
+                .find_map(|k| entries.iter().find(|(key, _)| key.value == *k));
+            match named {
+                Some((_, v)) if !matches!(v.value, RawValue::Map(_) | RawValue::List(_)) => text(v),
+                _ => Err("a map here needs a `name` or `slug` key".into()),
+            }
+        }
+        RawValue::List(_) => Err("a list is not allowed here".into()),
+    }
+}
+
+/// Any value as text, for `extra`: lists joined with `, `, maps by their
+/// `name`/`slug` or else as `key: value` pairs.
+fn text_form(value: &Spanned<RawValue>) -> Option<Spanned<String>> {
+    fn render(v: &RawValue) -> String {
+        match v {
+            RawValue::Null => String::new(),
+            RawValue::Bool(b) => b.to_string(),
+            RawValue::Number(n) | RawValue::Str(n) => n.clone(),
+            RawValue::List(items) => items
+                .iter()
+                .map(|i| render(&i.value))
+                .collect::<Vec<_>>()
+                .join(", "),
+            RawValue::Map(entries) => {
+                let inner: Vec<String> = entries
+                    .iter()
+                    .map(|(k, v)| format!("{}: {}", k.value, render(&v.value)))
+                    .collect();
+                format!("{{{}}}", inner.join(", "))
+            }
+        }
+    }
+    if let Ok(Some(t)) = text(value) {
+        return Some(t);
+    }
+    match &value.value {
+        RawValue::Null => None,
+        v => Some(Spanned::new(render(v), value.span.clone())),
+    }
+}
+
+/// A list value: a list's items, or a text split on `seps`, each item with
+/// its own span (exact when the text is written as is in the file; else
+/// each item points at the whole value).
+fn list(
+    value: &Spanned<RawValue>,
+    snippet: &Snippet,
+    seps: &[char],
+) -> Result<Vec<Spanned<String>>, String> {
+    if let RawValue::List(items) = &value.value {
+        let mut out = Vec::new();
+        for item in items {
+            out.extend(list(item, snippet, seps)?);
+        }
+        return Ok(out);
+    }
+    let Some(text) = text(value)? else {
+        return Ok(Vec::new());
+    };
+    // Where the text sits in the file, if it is written there unescaped.
+    let base = snippet.slice(&value.span).and_then(|raw| {
+        raw.find(text.value.as_str())
+            .map(|at| value.span.start + at)
+    });
+    let mut out = Vec::new();
+    let mut at = 0;
+    for part in text.value.split(seps) {
+        let mut start = at;
+        at += part.len() + 1;
+        start += part.len() - part.trim_start().len();
+        let part = part.trim();
+        if part.is_empty() {
+            continue;
+        }
+        let span: Span = match base {
+            Some(b) => b + start..b + start + part.len(),
+            None => value.span.clone(),
+        };
+        out.push(Spanned::new(part.to_string(), span));
+    }
+    Ok(out)
+}
+
+/// `true/false`, `yes/no`, `y/n`, `1/0`, any case.
+pub fn parse_bool(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "y" | "1" => Some(true),
+        "false" | "no" | "n" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// A date as registers write it: `YYYY-MM-DD`, `YYYY/MM/DD`, an ISO
+/// date-time's date part, or day first: `DD/MM/YYYY`, `DD-MM-YYYY`,
+/// `DD.MM.YYYY`.
+pub fn parse_date(text: &str) -> Option<Date> {
+    let t = text.trim();
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    let ymd = |y: &str, m: &str, d: &str| -> Option<Date> {
+        if !digits(y, 4) || !(1..=2).contains(&m.len()) || !(1..=2).contains(&d.len()) {
+            return None;
+        }
+        Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()
+    };
+    // An ISO date-time: keep its date part.
+    let t = match t.get(..10) {
+        Some(head) if t.len() > 10 && matches!(t.as_bytes().get(10), Some(b'T' | b't' | b' ')) => {
+            head
+        }
+        _ => t,
+    };
+    for sep in ['-', '/', '.'] {
+        let parts: Vec<&str> = t.split(sep).collect();
+        if let [a, b, c] = parts[..] {
+            if digits(a, 4) && sep != '.' {
+                return ymd(a, b, c);
+            }
+            if digits(c, 4) {
+                return ymd(c, b, a);
+            }
+        }
+    }
+    None
 }
 
 /// Maps a record to a site; a record without an id is a problem.
+///
+/// Keys (matched like headers): `id`/`site`/`site id`/`site code`/`code`,
+/// `name`/`site name`, `sensitivity`/`sensitivity level`/`classification`/
+/// `security level`,
+/// `sector`, `tags`/`tag` (a list, or text split on `,` `;` `|`),
+/// `parent`/`parent site`/`parent id`, `cidrs`/`cidr`/`subnets`/`subnet`.
+/// Other keys are ignored.
 pub fn site(record: Record, _columns: &Columns) -> Result<(Site, Vec<Problem>), Problem> {
-    let _ = record;
-    unimplemented!()
+    let snippet = record.snippet.clone();
+    let mut problems = Vec::new();
+    let mut site = Site {
+        line: record.line,
+        span: record.span.clone(),
+        snippet: record.snippet,
+        id: Spanned::new(String::new(), record.span.clone()),
+        name: None,
+        sensitivity: None,
+        sector: None,
+        tags: Vec::new(),
+        parent: None,
+        cidrs: Vec::new(),
+    };
+    let mut id = None;
+    let invalid = |key: &Spanned<String>, value: &Spanned<RawValue>, label: String| Problem {
+        code: Code::InvalidValue,
+        dropped: false,
+        message: format!("`{}` could not be read", key.value),
+        snippet: snippet.clone(),
+        span: value.span.clone(),
+        label,
+    };
+    for (key, value) in &record.entries {
+        let slot = match normalize(&key.value).as_str() {
+            "id" | "site" | "siteid" | "sitecode" | "code" => &mut id,
+            "name" | "sitename" => &mut site.name,
+            "sensitivity" | "sensitivitylevel" | "classification" | "securitylevel" => {
+                &mut site.sensitivity
+            }
+            "sector" => &mut site.sector,
+            "parent" | "parentsite" | "parentid" => &mut site.parent,
+            k @ ("tags" | "tag" | "cidrs" | "cidr" | "subnets" | "subnet") => {
+                let tags = k.starts_with("tag");
+                let seps: &[char] = if tags {
+                    &[',', ';', '|']
+                } else {
+                    &[',', ';', '|', ' ', '\t', '\n']
+                };
+                match list(value, &snippet, seps) {
+                    Ok(items) => {
+                        let items = items.into_iter().map(|i| {
+                            let t = i.value.trim().to_string();
+                            Spanned::new(t, i.span)
+                        });
+                        let items = items.filter(|i| !i.value.is_empty());
+                        if tags {
+                            site.tags.extend(items);
+                        } else {
+                            site.cidrs.extend(items);
+                        }
+                    }
+                    Err(label) => problems.push(invalid(key, value, label)),
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        if slot.is_some() {
+            continue;
+        }
+        match text(value) {
+            Ok(t) => *slot = t,
+            Err(label) => problems.push(invalid(key, value, label)),
+        }
+    }
+    match id {
+        Some(id) => {
+            site.id = id;
+            Ok((site, problems))
+        }
+        None => Err(Problem {
+            code: Code::MissingId,
+            dropped: false,
+            message: "a site has no id".into(),
+            snippet,
+            span: site.span,
+            label: "no `id` (or `site`, `site code`) in this site".into(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    /// A record over `text`, one entry per `key=value` (values found in it).
+    fn record(text: &str, pairs: &[(&str, RawValue)]) -> Record {
+        let snippet = Snippet::whole("t".into(), Arc::from(text));
+        let mut from = 0;
+        let entries = pairs
+            .iter()
+            .map(|(k, v)| {
+                let shown = match v {
+                    RawValue::Str(s) | RawValue::Number(s) => s.clone(),
+                    _ => String::new(),
+                };
+                let at = text[from..].find(&shown).map_or(0, |i| i + from);
+                from = at + shown.len();
+                (
+                    Spanned::new(k.to_string(), 0..0),
+                    Spanned::new(v.clone(), at..at + shown.len()),
+                )
+            })
+            .collect();
+        Record {
+            line: 1,
+            span: 0..text.len(),
+            entries,
+            snippet,
+        }
+    }
+
+    fn s(v: &str) -> RawValue {
+        RawValue::Str(v.into())
+    }
+
+    #[test]
+    fn asset_fields_and_extra() {
+        let text = "A1,IP Camera,Hikvision,aa:bb; cc:dd,2021-03-04,yes,Note";
+        let r = record(
+            text,
+            &[
+                ("Asset Tag", s("A1")),
+                ("Device Type", s("IP Camera")),
+                ("Manufacturer", s("Hikvision")),
+                ("MAC", s("aa:bb; cc:dd")),
+                ("Install Date", s("2021-03-04")),
+                ("Public", s("yes")),
+                ("Comments", s("Note")),
+            ],
+        );
+        let (a, p) = asset(r, &Columns::default());
+        assert!(p.is_empty());
+        assert_eq!(a.id(), Some("A1"));
+        assert_eq!(a.text(AssetField::Kind).unwrap().value, "camera");
+        let kind = a.get(AssetField::Kind).unwrap();
+        assert_eq!(&text[kind.span.clone()], "IP Camera");
+        match &a.get(AssetField::Mac).unwrap().value {
+            Value::List(items) => {
+                let got: Vec<_> = items
+                    .iter()
+                    .map(|i| (&*i.value, &text[i.span.clone()]))
+                    .collect();
+                assert_eq!(got, [("aa:bb", "aa:bb"), ("cc:dd", "cc:dd")]);
+            }
+            v => panic!("{v:?}"),
+        }
+        assert_eq!(
+            a.get(AssetField::Installed).unwrap().value,
+            Value::Date(Date::new(2021, 3, 4).unwrap())
+        );
+        assert_eq!(
+            a.get(AssetField::InternetFacing).unwrap().value,
+            Value::Bool(true)
+        );
+        assert_eq!(a.extra("comments").unwrap().value, "Note");
+    }
+
+    #[test]
+    fn invalid_values_are_problems_and_unset() {
+        let text = "soon,maybe";
+        let r = record(
+            text,
+            &[("installed", s("soon")), ("internet facing", s("maybe"))],
+        );
+        let (a, p) = asset(r, &Columns::default());
+        assert!(a.get(AssetField::Installed).is_none());
+        assert!(a.get(AssetField::InternetFacing).is_none());
+        let spans: Vec<_> = p.iter().map(|p| (p.code, &text[p.span.clone()])).collect();
+        assert_eq!(
+            spans,
+            [(Code::InvalidValue, "soon"), (Code::InvalidValue, "maybe")]
+        );
+    }
+
+    #[test]
+    fn empty_id_stays_unset_and_maps_give_their_name() {
+        let name = RawValue::Map(vec![(
+            Spanned::new("name".into(), 0..0),
+            Spanned::new(s("HQ"), 0..2),
+        )]);
+        let r = record("HQ", &[("id", RawValue::Null), ("site", name)]);
+        let (a, p) = asset(r, &Columns::default());
+        assert!(p.is_empty());
+        assert_eq!(a.id(), None);
+        assert_eq!(a.text(AssetField::Site).unwrap().value, "HQ");
+    }
+
+    #[test]
+    fn dates() {
+        let d = |y, m, d| Date::new(y, m, d).ok();
+        assert_eq!(parse_date("2021-03-04"), d(2021, 3, 4));
+        assert_eq!(parse_date("2021/3/4"), d(2021, 3, 4));
+        assert_eq!(parse_date("04/03/2021"), d(2021, 3, 4));
+        assert_eq!(parse_date("4.3.2021"), d(2021, 3, 4));
+        assert_eq!(parse_date("04-03-2021"), d(2021, 3, 4));
+        assert_eq!(parse_date("2021-03-04T10:00:00Z"), d(2021, 3, 4));
+        assert_eq!(parse_date("2021-03-04 10:00"), d(2021, 3, 4));
+        assert_eq!(parse_date("2021-02-30"), None);
+        assert_eq!(parse_date("03/04/21"), None);
+        assert_eq!(parse_date("2021.03.04"), None);
+        assert_eq!(parse_date("soon"), None);
+        assert_eq!(parse_date("é"), None);
+        assert_eq!(parse_date("2021-03-0é"), None);
+    }
+
+    #[test]
+    fn bools() {
+        for t in ["true", "Yes", "Y", "1"] {
+            assert_eq!(parse_bool(t), Some(true));
+        }
+        for t in ["FALSE", "no", "n", "0"] {
+            assert_eq!(parse_bool(t), Some(false));
+        }
+        assert_eq!(parse_bool("maybe"), None);
+    }
+
+    #[test]
+    fn sites() {
+        let text = "HQ,Head Office,secret,central-government,a; b,10.0.0.0/8 10.1.0.0/16";
+        let r = record(
+            text,
+            &[
+                ("Site Code", s("HQ")),
+                ("Site Name", s("Head Office")),
+                ("Classification", s("secret")),
+                ("sector", s("central-government")),
+                ("tags", s("a; b")),
+                ("subnets", s("10.0.0.0/8 10.1.0.0/16")),
+            ],
+        );
+        let (site, p) = site(r, &Columns::default()).unwrap();
+        assert!(p.is_empty());
+        assert_eq!(site.id.value, "HQ");
+        assert_eq!(site.name.unwrap().value, "Head Office");
+        assert_eq!(site.sensitivity.unwrap().value, "secret");
+        let tags: Vec<_> = site
+            .tags
+            .iter()
+            .map(|t| (&*t.value, &text[t.span.clone()]))
+            .collect();
+        assert_eq!(tags, [("a", "a"), ("b", "b")]);
+        assert_eq!(site.cidrs.len(), 2);
+        let r = record("x", &[("name", s("x"))]);
+        assert_eq!(
+            super::site(r, &Columns::default()).unwrap_err().code,
+            Code::MissingId
+        );
+    }
 }

@@ -133,6 +133,18 @@ pub struct Problem {
     pub span: Span,
     /// What is wrong at that spot (the label under the span).
     pub label: String,
+    /// Set when the reader dropped the record this problem is about (a row
+    /// too long to read, a list item that is not a map): the record still
+    /// counts as read, but not as checkable.
+    pub dropped: bool,
+}
+
+impl Problem {
+    /// Whether the reader dropped the record this problem is about (so the
+    /// record still counts as an asset read, but one not checkable).
+    pub fn drops_record(&self) -> bool {
+        self.dropped
+    }
 }
 
 impl Problem {

@@ -1,0 +1,297 @@
+//! YAML, JSON and TOML asset and site files.
+//!
+//! Each format parses the whole file (decoded by [`decode`]) into one tree of
+//! [`RawValue`]s, every node with its byte span, and `emit_records` turns
+//! the tree into records, the same way for all three:
+//!
+//! - a top-level list of maps → one record per map, [`Hint::Unknown`];
+//! - a top-level map with `assets:` and/or `sites:` lists (TOML:
+//!   `[[assets]]` / `[[sites]]`) → records with [`Hint::Assets`] /
+//!   [`Hint::Sites`]; other top-level keys are ignored;
+//! - an empty file (or `null`, or an empty TOML table) → nothing;
+//! - anything else → one [`Code::ParseError`] saying what was expected.
+//!
+//! A record's `line` is its item's first line, `span` the item, `snippet`
+//! the whole file (shared). Nested maps and lists stay [`RawValue::Map`] /
+//! [`RawValue::List`]. String spans cover the text inside the quotes, as in
+//! CSV. A syntax error is one [`Code::ParseError`] at the parser's position,
+//! and then no records are emitted for that file. Nesting deeper than
+//! [`MAX_DEPTH`] is a parse error too.
+
+use std::io::{BufRead, Read};
+use std::sync::Arc;
+
+use crate::diag::Code;
+use crate::model::{RawValue, Record};
+use crate::read::decode::{self, Decoded};
+use crate::read::{Event, Hint, Problem};
+use crate::source::{Snippet, Span, Spanned};
+
+mod json;
+mod toml;
+mod yaml;
+
+pub use self::json::JsonReader;
+pub use self::toml::TomlReader;
+pub use self::yaml::YamlReader;
+
+/// Deepest nesting of lists and maps read.
+pub const MAX_DEPTH: usize = 128;
+
+/// Largest structured file read, in bytes (they are read whole).
+pub const MAX_FILE: u64 = 256 * 1024 * 1024;
+
+/// What every structured reader does first: read the whole input (up to
+/// [`MAX_FILE`]) and decode it, reporting an encoding fallback. `None` when
+/// the file is too large (reported).
+fn read_text(
+    name: &Arc<str>,
+    input: &mut dyn BufRead,
+    emit: &mut dyn FnMut(Event),
+) -> std::io::Result<Option<(Arc<str>, Snippet)>> {
+    let mut bytes = Vec::new();
+    input.take(MAX_FILE + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_FILE {
+        let snippet = Snippet::whole(name.clone(), Arc::from(""));
+        emit(Event::Problem(Problem {
+            code: Code::ParseError,
+            dropped: false,
+            message: format!("the file is larger than {} MiB", MAX_FILE >> 20),
+            snippet,
+            span: 0..0,
+            label: "this file was not read".into(),
+        }));
+        return Ok(None);
+    }
+    let Decoded { text, fallback, .. } = decode::decode(&bytes);
+    drop(bytes);
+    let text: Arc<str> = Arc::from(text);
+    let snippet = Snippet::whole(name.clone(), text.clone());
+    if let Some(f) = fallback {
+        let len = text[f.offset..].chars().next().map_or(0, char::len_utf8);
+        emit(Event::Problem(Problem {
+            code: Code::EncodingFallback,
+            dropped: false,
+            message: "the file is not valid UTF-8; read as Windows-1252 from here on".into(),
+            snippet: snippet.clone(),
+            span: f.offset..f.offset + len,
+            label: f.label(),
+        }));
+    }
+    Ok(Some((text, snippet)))
+}
+
+/// A parse error at `span`.
+fn parse_error(snippet: &Snippet, span: Span, message: String, label: String) -> Event {
+    let len = snippet.text().len();
+    let start = span.start.min(len);
+    let mut end = span.end.clamp(start, len);
+    // Drop trailing line breaks and blanks from the marked text.
+    while end > start && snippet.text()[start..end].ends_with(char::is_whitespace) {
+        end = start + snippet.text()[start..end].trim_end().len();
+    }
+    if end == start {
+        // Point at the character there, if any, so the label has a place.
+        end = start
+            + snippet.text()[start..]
+                .chars()
+                .next()
+                .map_or(0, char::len_utf8);
+    }
+    Event::Problem(Problem {
+        code: Code::ParseError,
+        dropped: false,
+        message,
+        snippet: snippet.clone(),
+        span: start..end,
+        label,
+    })
+}
+
+/// 1-based line numbers of byte offsets, by binary search over line starts.
+struct Lines(Vec<usize>);
+
+impl Lines {
+    fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Lines(starts)
+    }
+
+    fn line(&self, at: usize) -> usize {
+        self.0.partition_point(|&s| s <= at)
+    }
+}
+
+/// Turns a parsed file into records (see the [module docs](self)).
+fn emit_records(snippet: &Snippet, root: Spanned<RawValue>, emit: &mut dyn FnMut(Event)) {
+    let lines = Lines::new(snippet.text());
+    let expected = "a list of assets, or a map with `assets:` and/or `sites:` lists";
+    match root.value {
+        RawValue::List(items) => items_to_records(snippet, &lines, Hint::Unknown, items, emit),
+        // An empty document (or one holding only comments) holds nothing.
+        RawValue::Map(entries) if entries.is_empty() => {}
+        RawValue::Map(entries) => {
+            let mut found = false;
+            for (key, value) in entries {
+                let hint = match key.value.as_str() {
+                    "assets" => Hint::Assets,
+                    "sites" => Hint::Sites,
+                    _ => continue,
+                };
+                found = true;
+                match value.value {
+                    RawValue::List(items) => items_to_records(snippet, &lines, hint, items, emit),
+                    RawValue::Null => {}
+                    _ => emit(parse_error(
+                        snippet,
+                        value.span,
+                        format!("`{}` must be a list", key.value),
+                        format!("expected a list of {} here", key.value),
+                    )),
+                }
+            }
+            if !found {
+                emit(parse_error(
+                    snippet,
+                    root.span.start..root.span.start,
+                    format!("expected {expected}"),
+                    "this map has neither `assets` nor `sites`".into(),
+                ));
+            }
+        }
+        RawValue::Null => {}
+        _ => emit(parse_error(
+            snippet,
+            root.span,
+            format!("expected {expected}"),
+            "not a list or a map".into(),
+        )),
+    }
+}
+
+fn items_to_records(
+    snippet: &Snippet,
+    lines: &Lines,
+    hint: Hint,
+    items: Vec<Spanned<RawValue>>,
+    emit: &mut dyn FnMut(Event),
+) {
+    for item in items {
+        match item.value {
+            RawValue::Map(entries) => {
+                let mut span = item.span;
+                for (k, v) in &entries {
+                    span.start = span.start.min(k.span.start);
+                    span.end = span.end.max(v.span.end);
+                }
+                emit(Event::Record(
+                    hint,
+                    Record {
+                        line: lines.line(span.start),
+                        span,
+                        entries,
+                        snippet: snippet.clone(),
+                    },
+                ));
+            }
+            _ => emit(Event::Problem(Problem {
+                code: Code::MalformedRow,
+                dropped: true,
+                message: "a list item is not a map of fields".into(),
+                snippet: snippet.clone(),
+                span: item.span,
+                label: "expected `key: value` pairs here".into(),
+            })),
+        }
+    }
+}
+
+/// The deepest bracket nesting in JSON or TOML text, outside strings and
+/// comments, with the offset where [`MAX_DEPTH`] is passed, if it is.
+/// Checked before parsing because the parsers recurse.
+fn too_deep(text: &str, toml: bool) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' | b'\'' => {
+                let q = b[i];
+                let escapes = q == b'"';
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    if escapes && b[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            b'#' if toml => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if !toml && b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if !toml && b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The span inside a quoted string's quotes (`"…"`, `'…'`, and TOML's
+/// `"""…"""` / `'''…'''`), when `span` is quoted.
+fn unquote(text: &str, span: Span) -> Span {
+    let Some(s) = text.get(span.clone()) else {
+        return span;
+    };
+    for q in ["\"\"\"", "'''", "\"", "'"] {
+        if s.len() >= 2 * q.len() && s.starts_with(q) && s.ends_with(q) {
+            return span.start + q.len()..span.end - q.len();
+        }
+    }
+    span
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_by_offset() {
+        let l = Lines::new("a\nbc\n\nd");
+        assert_eq!([0, 1, 2, 4, 5, 6].map(|o| l.line(o)), [1, 1, 2, 2, 3, 4]);
+    }
+
+    #[test]
+    fn depth_prescan() {
+        let deep = "[".repeat(MAX_DEPTH + 1);
+        assert_eq!(too_deep(&deep, false), Some(MAX_DEPTH));
+        assert_eq!(too_deep(&"[".repeat(MAX_DEPTH), false), None);
+        let quoted = format!("\"{deep}\" # {deep}");
+        assert_eq!(
+            too_deep(&quoted, false),
+            Some(MAX_DEPTH + 1 + 5 + MAX_DEPTH)
+        );
+        assert_eq!(too_deep(&quoted, true), None);
+    }
+}

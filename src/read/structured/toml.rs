@@ -1,0 +1,89 @@
+//! TOML, through `toml`'s spanned document tree (`toml::de::DeTable`),
+//! whose spans are byte offsets. Asset files use `[[assets]]` and
+//! `[[sites]]` arrays of tables. Keys come back in file order (sorted by
+//! span; the map itself is sorted by key).
+
+use std::io::BufRead;
+use std::sync::Arc;
+
+use toml::de::{DeTable, DeValue};
+use toml::Spanned as TSpanned;
+
+use super::{emit_records, parse_error, read_text, too_deep, unquote, MAX_DEPTH};
+use crate::model::RawValue;
+use crate::read::{Event, Reader};
+use crate::source::Spanned;
+
+/// TOML files.
+pub struct TomlReader;
+
+impl Reader for TomlReader {
+    fn read(
+        &self,
+        name: Arc<str>,
+        input: &mut dyn BufRead,
+        emit: &mut dyn FnMut(Event),
+    ) -> std::io::Result<()> {
+        let Some((text, snippet)) = read_text(&name, input, emit)? else {
+            return Ok(());
+        };
+        if let Some(at) = too_deep(&text, true) {
+            emit(parse_error(
+                &snippet,
+                at..at + 1,
+                format!("lists and tables are nested deeper than {MAX_DEPTH} levels"),
+                "too deep here".into(),
+            ));
+            return Ok(());
+        }
+        match DeTable::parse(&text) {
+            Err(e) => {
+                let span = e.span().unwrap_or(0..0);
+                let message = e.message().trim().to_string();
+                emit(parse_error(
+                    &snippet,
+                    span,
+                    format!("invalid TOML: {message}"),
+                    message,
+                ));
+            }
+            Ok(table) => {
+                let span = table.span();
+                let root = Spanned::new(table_entries(&text, table.into_inner()), span);
+                emit_records(&snippet, root, emit);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn table_entries(text: &str, table: DeTable<'_>) -> RawValue {
+    let mut entries: Vec<_> = table
+        .into_iter()
+        .map(|(k, v)| {
+            let key = Spanned::new(k.get_ref().to_string(), unquote(text, k.span()));
+            (key, convert(text, v))
+        })
+        .collect();
+    entries.sort_by_key(|(k, _)| k.span.start);
+    RawValue::Map(entries)
+}
+
+fn convert(text: &str, value: TSpanned<DeValue<'_>>) -> Spanned<RawValue> {
+    let span = value.span();
+    let raw = |s: &str| text.get(span.clone()).unwrap_or(s).to_string();
+    let v = match value.into_inner() {
+        DeValue::String(s) => {
+            return Spanned::new(RawValue::Str(s.into_owned()), unquote(text, span))
+        }
+        DeValue::Integer(i) => RawValue::Number(raw(i.as_str())),
+        DeValue::Float(f) => RawValue::Number(raw(f.as_str())),
+        DeValue::Boolean(b) => RawValue::Bool(b),
+        DeValue::Datetime(d) => RawValue::Str(d.to_string()),
+        DeValue::Array(items) => {
+            RawValue::List(items.into_iter().map(|v| convert(text, v)).collect())
+        }
+        DeValue::Table(t) => table_entries(text, t),
+    };
+    Spanned::new(v, span)
+}
