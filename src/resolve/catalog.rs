@@ -701,8 +701,13 @@ impl Problem {
 /// problem found as a related diagnostic. Each carries the catalog text and
 /// the spans involved.
 #[derive(Debug, Error)]
-#[error("{message}")]
+#[error("{}", .inner.message)]
 pub struct CatalogError {
+    inner: Box<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
     kind: ErrorKind,
     message: String,
     src: NamedSource<Arc<str>>,
@@ -714,52 +719,66 @@ pub struct CatalogError {
 impl CatalogError {
     fn from_problems(name: &str, source: &Arc<str>, problems: Vec<Problem>) -> CatalogError {
         let mut all = problems.into_iter().map(|p| CatalogError {
-            kind: p.kind,
-            message: p.message,
-            src: NamedSource::new(name, Arc::clone(source)),
-            labels: p
-                .labels
-                .into_iter()
-                .enumerate()
-                .map(|(i, (span, text))| {
-                    let span = (span.start, span.end.saturating_sub(span.start));
-                    if i == 0 {
-                        LabeledSpan::new_primary_with_span(Some(text), span)
-                    } else {
-                        LabeledSpan::new_with_span(Some(text), span)
-                    }
-                })
-                .collect(),
-            help: p.help,
-            related: Vec::new(),
+            inner: Box::new(Inner {
+                kind: p.kind,
+                message: p.message,
+                src: NamedSource::new(name, Arc::clone(source)),
+                labels: p
+                    .labels
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (span, text))| {
+                        let span = (span.start, span.end.saturating_sub(span.start));
+                        if i == 0 {
+                            LabeledSpan::new_primary_with_span(Some(text), span)
+                        } else {
+                            LabeledSpan::new_with_span(Some(text), span)
+                        }
+                    })
+                    .collect(),
+                help: p.help,
+                related: Vec::new(),
+            }),
         });
         let mut first = all.next().unwrap_or_else(|| CatalogError {
-            kind: ErrorKind::Toml,
-            message: "invalid catalog".into(),
-            src: NamedSource::new(name, Arc::clone(source)),
-            labels: Vec::new(),
-            help: None,
-            related: Vec::new(),
+            inner: Box::new(Inner {
+                kind: ErrorKind::Toml,
+                message: "invalid catalog".into(),
+                src: NamedSource::new(name, Arc::clone(source)),
+                labels: Vec::new(),
+                help: None,
+                related: Vec::new(),
+            }),
         });
-        first.related = all.collect();
+        first.inner.related = all.collect();
         first
     }
 
     /// What kind of problem the first one is.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.inner.kind
     }
 
     /// The byte span of the first problem's primary label.
     pub fn span(&self) -> Option<Span> {
-        self.labels
+        self.inner
+            .labels
             .first()
             .map(|l| l.offset()..l.offset() + l.len())
     }
 
+    /// Every span of this problem, primary first.
+    pub fn spans(&self) -> Vec<Span> {
+        self.inner
+            .labels
+            .iter()
+            .map(|l| l.offset()..l.offset() + l.len())
+            .collect()
+    }
+
     /// Every problem: this one, then the related ones.
     pub fn problems(&self) -> impl Iterator<Item = &CatalogError> {
-        std::iter::once(self).chain(self.related.iter())
+        std::iter::once(self).chain(self.inner.related.iter())
     }
 }
 
@@ -769,28 +788,31 @@ impl Diagnostic for CatalogError {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help
+        self.inner
+            .help
             .as_ref()
             .map(|h| Box::new(h) as Box<dyn fmt::Display + 'a>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        Some(&self.src)
+        Some(&self.inner.src)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        if self.labels.is_empty() {
+        if self.inner.labels.is_empty() {
             None
         } else {
-            Some(Box::new(self.labels.iter().cloned()))
+            Some(Box::new(self.inner.labels.iter().cloned()))
         }
     }
 
     fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
-        if self.related.is_empty() {
+        if self.inner.related.is_empty() {
             None
         } else {
-            Some(Box::new(self.related.iter().map(|e| e as &dyn Diagnostic)))
+            Some(Box::new(
+                self.inner.related.iter().map(|e| e as &dyn Diagnostic),
+            ))
         }
     }
 }
@@ -1003,7 +1025,7 @@ name = "ACME Ltd."
             "{MINIMAL}\n[[vendor]]\nid = \"other\"\nname = \"Other\"\naliases = [\"ACME cameras\"]\nsources = [\"https://example.com/o\"]\n"
         );
         let e = Catalog::parse("t.toml", &text).err();
-        let e = e.as_ref().map(|e| (e.kind(), e.labels.len()));
+        let e = e.as_ref().map(|e| (e.kind(), e.spans().len()));
         assert_eq!(e, Some((ErrorKind::AmbiguousName, 2)));
     }
 
