@@ -961,6 +961,58 @@ sources = ["https://example.com/acme"]
         assert!(huawei.ouis.len() > 1000);
     }
 
+    /// The builtin packs may only name lists and vendor ids the catalog has,
+    /// and every vendor or brand their test cases write must resolve.
+    #[test]
+    fn builtin_packs_reference_catalog_facts() {
+        let c = Catalog::builtin();
+        let lists = c.lists();
+        for (pack, text) in [
+            ("uk-gov", include_str!("../../policies/uk-gov/policy.toml")),
+            ("us-fcc", include_str!("../../policies/us-fcc/policy.toml")),
+        ] {
+            let doc: toml::Table = match toml::from_str(text) {
+                Ok(doc) => doc,
+                Err(e) => panic!("{pack}: {e}"),
+            };
+            let rules = doc.get("rule").and_then(toml::Value::as_array);
+            for rule in rules.into_iter().flatten() {
+                let when = rule.get("when").and_then(toml::Value::as_str).unwrap_or("");
+                let is_list = |s: &str| lists.contains(s);
+                let is_vendor = |s: &str| c.by_id(s).is_some();
+                let checks: [(&str, &dyn Fn(&str) -> bool); 2] = [
+                    ("in vendor.lists", &is_list),
+                    ("in vendor.oem_for", &is_vendor),
+                ];
+                for (needle, known) in checks {
+                    for (at, _) in when.match_indices(needle) {
+                        let before = when[..at].trim_end();
+                        let name = before
+                            .strip_suffix('"')
+                            .and_then(|b| b.rsplit('"').next())
+                            .unwrap_or("");
+                        assert!(known(name), "{pack}: unknown {needle:?} value {name:?}");
+                    }
+                }
+            }
+            let tests = doc.get("test").and_then(toml::Value::as_array);
+            for test in tests.into_iter().flatten() {
+                let assets = test.get("assets").and_then(toml::Value::as_array);
+                for asset in assets.into_iter().flatten() {
+                    for field in ["vendor", "brand"] {
+                        if let Some(name) = asset.get(field).and_then(toml::Value::as_str) {
+                            let resolves = c.match_name(name).is_some();
+                            assert!(
+                                resolves || name == "Generic",
+                                "{pack}: test asset {field} {name:?} does not resolve"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn minimal_catalog() {
         let c = Catalog::parse("t.toml", MINIMAL).map_err(|e| e.to_string());
