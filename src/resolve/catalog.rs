@@ -961,6 +961,8 @@ sources = ["https://example.com/acme"]
         assert!(huawei.ouis.len() > 1000);
     }
 
+    type Check<'a> = (&'a str, &'a dyn Fn(&str) -> bool);
+
     /// The builtin packs may only name lists and vendor ids the catalog has,
     /// and every vendor or brand their test cases write must resolve.
     #[test]
@@ -980,7 +982,7 @@ sources = ["https://example.com/acme"]
                 let when = rule.get("when").and_then(toml::Value::as_str).unwrap_or("");
                 let is_list = |s: &str| lists.contains(s);
                 let is_vendor = |s: &str| c.by_id(s).is_some();
-                let checks: [(&str, &dyn Fn(&str) -> bool); 2] = [
+                let checks: [Check<'_>; 2] = [
                     ("in vendor.lists", &is_list),
                     ("in vendor.oem_for", &is_vendor),
                 ];

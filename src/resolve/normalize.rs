@@ -142,41 +142,43 @@ pub fn normalize(name: &str) -> String {
 /// reuse one allocation.
 pub fn normalize_into(name: &str, out: &mut String) {
     out.clear();
-    // Words separated by single spaces.
-    let mut words = String::with_capacity(name.len());
+    out.reserve(name.len());
+    // Words separated by single spaces, built in place.
     if name.is_ascii() {
         for b in name.bytes() {
-            push_ascii(b, &mut words);
+            push_ascii(b, out);
         }
     } else {
         for c in name.chars().nfkd() {
             if !is_default_ignorable(c) && !is_combining_mark(c) {
-                push_unicode(c, &mut words);
+                push_unicode(c, out);
             }
         }
     }
-
-    let mut tokens: Vec<&str> = words.split(' ').filter(|w| !w.is_empty()).collect();
-    while tokens.len() > 1 && tokens.last().is_some_and(|w| is_noise(w)) {
-        tokens.pop();
+    if out.ends_with(' ') {
+        out.pop();
     }
-    let mut key = String::with_capacity(words.len());
-    for t in &tokens {
-        key.push_str(t);
+    // Trailing noise words, while more than one word is left.
+    while let Some(space) = out.rfind(' ') {
+        if is_noise(&out[space + 1..]) {
+            out.truncate(space);
+        } else {
+            break;
+        }
     }
+    out.retain(|c| c != ' ');
     'strip: loop {
         for suffix in CJK_SUFFIXES {
-            if key.len() > suffix.len() && key.ends_with(suffix) {
-                key.truncate(key.len() - suffix.len());
+            if out.len() > suffix.len() && out.ends_with(suffix) {
+                out.truncate(out.len() - suffix.len());
                 continue 'strip;
             }
         }
         break;
     }
-    if key.is_ascii() {
-        out.push_str(&key);
-    } else {
-        out.extend(key.chars().nfc());
+    if !out.is_ascii() {
+        let composed: String = out.chars().nfc().collect();
+        *out = composed;
     }
 }
 
