@@ -200,6 +200,46 @@ fn builtin_packs_reference_catalog_facts() {
                 }
             }
         }
+        pack_tests_cover_every_rule(pack, &doc);
+    }
+}
+
+/// Rule ids are unique kebab-case, every test names only known rules, and
+/// every rule is named by at least two tests, at least one expecting it.
+fn pack_tests_cover_every_rule(pack: &str, doc: &toml::Table) {
+    let ids: Vec<&str> = doc
+        .get("rule")
+        .and_then(toml::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r.get("id").and_then(toml::Value::as_str))
+        .collect();
+    assert!(!ids.is_empty(), "{pack}: no rules");
+    let mut named: HashMap<&str, (usize, usize)> = HashMap::new();
+    let tests = doc.get("test").and_then(toml::Value::as_array);
+    for test in tests.into_iter().flatten() {
+        for (key, positive) in [("expect", true), ("expect_not", false)] {
+            let list = test.get(key).and_then(toml::Value::as_array);
+            for id in list.into_iter().flatten().filter_map(toml::Value::as_str) {
+                assert!(
+                    ids.contains(&id),
+                    "{pack}: a test names unknown rule {id:?}"
+                );
+                let entry = named.entry(id).or_default();
+                entry.0 += 1;
+                entry.1 += usize::from(positive);
+            }
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for id in &ids {
+        assert!(is_slug(id), "{pack}: rule id {id:?} is not kebab-case");
+        assert!(seen.insert(*id), "{pack}: rule id {id:?} twice");
+        let (all, positive) = named.get(id).copied().unwrap_or_default();
+        assert!(
+            all >= 2 && positive >= 1,
+            "{pack}/{id}: {all} tests, {positive} expecting it"
+        );
     }
 }
 
