@@ -10,13 +10,15 @@
 //!
 //! The file format is the one in DESIGN.md, "Vendor catalog", plus
 //! `subsidiaries` (legal names of companies that resolve to the group).
+//! `load` holds the raw types and validation, `error` the diagnostics.
 
 mod error;
 mod load;
 
-use crate::source::Span;
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
+
+use crate::source::Span;
 
 pub use error::{CatalogError, ErrorKind};
 pub use load::is_slug;
@@ -193,7 +195,7 @@ pub struct Catalog {
     by_id: HashMap<String, usize>,
     /// Names exactly as written in the catalog (trimmed).
     pub(crate) exact: HashMap<Box<str>, NameFact>,
-    /// Names by their [`normalize`] key.
+    /// Names by their [`normalize`](crate::resolve::normalize::normalize) key.
     pub(crate) normalized: HashMap<Box<str>, NameFact>,
 }
 
