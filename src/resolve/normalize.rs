@@ -3,7 +3,8 @@
 //! [`normalize`] turns a vendor, brand or company name into a match key:
 //!
 //! 1. compatibility decomposition (NFKD: full-width and mathematical letters
-//!    become plain ones), dropping default-ignorable code points (zero-width
+//!    become plain ones; `™` and `℠` are dropped first, as they would become
+//!    letters), dropping default-ignorable code points (zero-width
 //!    spaces and joiners, soft hyphens, byte-order marks) and combining marks
 //!    (so diacritics fold: `Hikvísion` → `hikvision`);
 //! 2. each non-ASCII letter whose UTS #39 confusable prototype is ASCII is
@@ -149,7 +150,9 @@ pub fn normalize_into(name: &str, out: &mut String) {
             push_ascii(b, out);
         }
     } else {
-        for c in name.chars().nfkd() {
+        // Trade and service marks would decompose to the letters TM / SM.
+        let unmarked = name.chars().filter(|&c| !is_mark_sign(c));
+        for c in unmarked.nfkd() {
             if !is_default_ignorable(c) && !is_combining_mark(c) {
                 push_unicode(c, out);
             }
@@ -180,6 +183,12 @@ pub fn normalize_into(name: &str, out: &mut String) {
         let composed: String = out.chars().nfc().collect();
         *out = composed;
     }
+}
+
+/// Whether `c` is a trade or service mark sign (`™`, `℠`), which NFKD
+/// would turn into letters; `®` and `©` are punctuation already.
+fn is_mark_sign(c: char) -> bool {
+    matches!(c, '\u{2122}' | '\u{2120}')
 }
 
 /// Whether `word` is a trailing noise word.
@@ -336,6 +345,9 @@ mod tests {
             ("海康威视", "海康威视"),
             ("有限公司", "有限"),
             ("i-PRO", "ipro"),
+            ("ColorVu\u{2122}", "colorvu"),
+            ("Hikvision\u{00AE}", "hikvision"),
+            ("\u{0397}\u{0399}\u{039A}VISION", "hikvision"),
             ("", ""),
             ("...", ""),
             ("-- / --", ""),
