@@ -147,14 +147,6 @@ impl Problem {
     }
 }
 
-impl Problem {
-    /// Whether the reader dropped the record this problem is about (so the
-    /// record still counts as an asset read, but one not checkable).
-    pub fn drops_record(&self) -> bool {
-        false
-    }
-}
-
 /// What a reader emits, in file order.
 #[derive(Debug)]
 pub enum Event {
