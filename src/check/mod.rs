@@ -220,8 +220,8 @@ impl Engine<'_> {
         }
         f.related.push(Label::new(
             rule.source.clone(),
-            rule.when_span.clone(),
-            format!("{} applies when this holds", rule.id),
+            rule.id_span.clone(),
+            format!("rule {}: {}", rule.id, rule.summary),
         ));
         f.asset_id = asset.id().map(str::to_string);
         f.vendor_id = vendor.map(|v| v.id.clone());

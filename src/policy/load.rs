@@ -108,6 +108,8 @@ pub struct Rule {
     pub source: Snippet,
     /// The rule's `when` value in the file.
     pub when_span: Span,
+    /// The rule's `id` value in the file.
+    pub id_span: Span,
     /// Whether the condition reads `site.*`.
     pub reads_site: bool,
 }
@@ -138,7 +140,7 @@ impl Template {
                     Some(Val::Date(d)) => out.push_str(&d.to_string()),
                     Some(Val::Level(r)) => out.push_str(ladder.name(r).unwrap_or("?")),
                     Some(Val::List(items)) => out.push_str(&items.join(", ")),
-                    None => out.push('?'),
+                    None => out.push_str("(none)"),
                 },
             }
         }
@@ -352,6 +354,7 @@ fn compile_rule(
         problems,
     );
     let when_span = raw.when.span();
+    let id_span = raw.id.span();
     let when_map = ContentMap::new(text, &when_span, raw.when.get_ref());
     let when = match expr::compile(raw.when.get_ref(), ladder) {
         Ok(e) => Some(e),
@@ -402,6 +405,7 @@ fn compile_rule(
         waivable: raw.waivable.unwrap_or(true),
         source: snippet.clone(),
         when_span,
+        id_span,
     })
 }
 

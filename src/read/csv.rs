@@ -752,11 +752,11 @@ mod tests {
     #[test]
     fn long_cells_and_rows_are_bounded() {
         let mut src = b"id,v\n1,".to_vec();
-        src.extend(std::iter::repeat(b'x').take(MAX_CELL + 1));
+        src.extend(std::iter::repeat_n(b'x', MAX_CELL + 1));
         src.extend_from_slice(b"\n");
-        src.extend(std::iter::repeat(b'y').take(MAX_ROW + 10));
+        src.extend(std::iter::repeat_n(b'y', MAX_ROW + 10));
         src.extend_from_slice(b"\n3,z\n\"");
-        src.extend(std::iter::repeat(b'q').take(MAX_ROW + 10));
+        src.extend(std::iter::repeat_n(b'q', MAX_ROW + 10));
         src.extend_from_slice(b"\n4,w\n");
         let got = read(b',', &src);
         let heads: Vec<&str> = got.iter().map(|s| &s[..s.len().min(40)]).collect();
@@ -775,11 +775,11 @@ mod tests {
     #[test]
     fn lines_and_quote_positions_after_long_rows() {
         let mut src = b"a,b\n\"x\ny\",".to_vec();
-        src.extend(std::iter::repeat(b'z').take(MAX_ROW + 10));
+        src.extend(std::iter::repeat_n(b'z', MAX_ROW + 10));
         src.extend_from_slice(b"\n3,w\n1,");
-        src.extend(std::iter::repeat(b'p').take(300));
+        src.extend(std::iter::repeat_n(b'p', 300));
         src.extend_from_slice(b",\"");
-        src.extend(std::iter::repeat(b'q').take(MAX_ROW + 10));
+        src.extend(std::iter::repeat_n(b'q', MAX_ROW + 10));
         src.extend_from_slice(b"\n4,v\n");
         let got = read(b',', &src);
         let heads: Vec<&str> = got.iter().map(|s| &s[..s.len().min(60)]).collect();

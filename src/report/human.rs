@@ -77,10 +77,14 @@ impl Diagnostic for Report<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.finding.primary.snippet)
+        let snippet = &self.finding.primary.snippet;
+        // A finding about a whole file (unknown format, unreadable) has no
+        // text to show: its message names the file.
+        (!snippet.text().is_empty()).then_some(snippet as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source_code()?;
         let primary = &self.finding.primary;
         let first =
             LabeledSpan::new_primary_with_span(Some(primary.message.clone()), span(primary));

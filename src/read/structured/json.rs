@@ -72,7 +72,7 @@ impl Reader for JsonReader {
 /// Whether the text between two elements holds their comma. The parser
 /// accepts `[{} {}]`; strict JSON (and JSONC) does not.
 fn has_comma(text: &str, between: std::ops::Range<usize>) -> bool {
-    text.get(between).map_or(true, |s| s.contains(','))
+    text.get(between).is_none_or(|s| s.contains(','))
 }
 
 /// The AST as raw values (depth already bounded by the prescan). The first
