@@ -2,6 +2,8 @@
 //!
 //! - `args`: the arguments to `assetlint`, one per line (`#` lines skipped);
 //! - `stdin` (optional): piped to standard input;
+//! - `show` (optional): files the command writes, one per line, whose
+//!   contents are pinned too;
 //! - every other file: the working directory the command runs in, copied to
 //!   a temporary directory that is made a repository root (an empty `.git`).
 //!
@@ -45,7 +47,7 @@ fn run_case(case: &Path) -> String {
         );
     } else {
         copy_dir(case, &work);
-        for meta in ["args", "stdin"] {
+        for meta in ["args", "stdin", "show"] {
             let _ = fs::remove_file(work.join(meta));
         }
     }
@@ -71,13 +73,22 @@ fn run_case(case: &Path) -> String {
         child.stdin.take().unwrap().write_all(&bytes).unwrap();
     }
     let out = child.wait_with_output().unwrap();
-    format!(
+    let mut text = format!(
         "$ assetlint {}\nexit code: {}\n--- stdout\n{}--- stderr\n{}",
         args.join(" "),
         out.status.code().map_or("signal".into(), |c| c.to_string()),
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr),
-    )
+    );
+    for file in fs::read_to_string(case.join("show"))
+        .unwrap_or_default()
+        .lines()
+    {
+        let written = fs::read_to_string(work.join(file.trim()))
+            .unwrap_or_else(|e| format!("(not written: {e})\n"));
+        text.push_str(&format!("--- file {}\n{written}", file.trim()));
+    }
+    text
 }
 
 #[test]

@@ -25,8 +25,7 @@ struct RawPolicy {
     #[serde(default)]
     rule: Vec<RawRule>,
     #[serde(default)]
-    #[allow(dead_code)]
-    test: Vec<toml::Value>,
+    test: Vec<crate::policy::test::Case>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -75,6 +74,8 @@ pub struct Policy {
     pub rules: Vec<Rule>,
     /// The file, for diagnostics.
     pub source: Snippet,
+    /// Its `[[test]]` cases.
+    pub tests: Vec<crate::policy::test::Case>,
 }
 
 /// A compiled rule.
@@ -331,6 +332,7 @@ pub fn load(name: Arc<str>, text: &str, ladder: &Ladder) -> Result<Policy, Vec<I
             references: raw.policy.references,
             rules,
             source: snippet,
+            tests: raw.test,
         })
     } else {
         Err(problems)

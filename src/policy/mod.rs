@@ -4,3 +4,4 @@
 pub mod builtin;
 pub mod expr;
 pub mod load;
+pub mod test;
