@@ -182,9 +182,8 @@ impl Engine<'_> {
         let vendor = facts.vendor;
         let primary = match evidence.iter().find_map(|e| e.span.clone()) {
             Some(span) => {
-                let fact = evidence.first().map(|e| e.fact.as_str()).unwrap_or("");
-                let name = vendor.map_or("", |v| v.name.as_str());
-                Label::new(asset.snippet.clone(), span, format!("{name} ({fact})"))
+                let fact = evidence.first().map_or("", |e| e.fact.as_str());
+                Label::new(asset.snippet.clone(), span, format!("identified by {fact}"))
             }
             None => Label::new(
                 asset.snippet.clone(),
