@@ -55,22 +55,25 @@ pub struct Position {
 
 /// A contiguous piece of a file's decoded text, starting at a line start.
 ///
-/// Cloning is cheap: the text is shared.
+/// Cloning is cheap: everything is shared, and a snippet is one pointer.
 #[derive(Clone)]
-pub struct Snippet {
+pub struct Snippet(Arc<Inner>);
+
+struct Inner {
     name: Arc<str>,
     text: Arc<str>,
     offset: usize,
     first_line: usize,
+    first_column: usize,
 }
 
 impl fmt::Debug for Snippet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Snippet")
-            .field("name", &self.name)
-            .field("offset", &self.offset)
-            .field("first_line", &self.first_line)
-            .field("len", &self.text.len())
+            .field("name", &self.0.name)
+            .field("offset", &self.0.offset)
+            .field("first_line", &self.0.first_line)
+            .field("len", &self.0.text.len())
             .finish()
     }
 }
@@ -78,59 +81,83 @@ impl fmt::Debug for Snippet {
 impl Snippet {
     /// A whole file.
     pub fn whole(name: Arc<str>, text: Arc<str>) -> Self {
-        Snippet {
+        Snippet(Arc::new(Inner {
             name,
             text,
             offset: 0,
             first_line: 1,
-        }
+            first_column: 0,
+        }))
     }
 
     /// Part of a file: `text` starts at byte `offset`, which is the start of
     /// 1-based line `first_line`.
     pub fn part(name: Arc<str>, text: Arc<str>, offset: usize, first_line: usize) -> Self {
-        Snippet {
+        Snippet(Arc::new(Inner {
             name,
             text,
             offset,
             first_line,
-        }
+            first_column: 0,
+        }))
+    }
+
+    /// A piece of a line: `text` starts at byte `offset`, on 1-based line
+    /// `line`, after `column` characters of that line. Used to keep a single
+    /// value (an asset id) for a later diagnostic without its whole row.
+    pub fn fragment(
+        name: Arc<str>,
+        text: Arc<str>,
+        offset: usize,
+        line: usize,
+        column: usize,
+    ) -> Self {
+        Snippet(Arc::new(Inner {
+            name,
+            text,
+            offset,
+            first_line: line,
+            first_column: column,
+        }))
     }
 
     /// The file's display name (repository-relative, `/` separators).
     pub fn name(&self) -> &Arc<str> {
-        &self.name
+        &self.0.name
     }
 
     /// The text this snippet holds.
     pub fn text(&self) -> &str {
-        &self.text
+        &self.0.text
     }
 
     /// Byte offset of the snippet's first byte in the file.
     pub fn offset(&self) -> usize {
-        self.offset
+        self.0.offset
     }
 
     /// The file text covered by `span`, if this snippet holds it.
     pub fn slice(&self, span: &Span) -> Option<&str> {
-        let start = span.start.checked_sub(self.offset)?;
-        let end = span.end.checked_sub(self.offset)?;
-        self.text.get(start..end)
+        let start = span.start.checked_sub(self.0.offset)?;
+        let end = span.end.checked_sub(self.0.offset)?;
+        self.0.text.get(start..end)
     }
 
     /// The 1-based line and character column of a file byte offset.
     /// Offsets outside the snippet are clamped to it.
     pub fn position(&self, at: usize) -> Position {
-        let rel = at.saturating_sub(self.offset).min(self.text.len());
+        let rel = at.saturating_sub(self.0.offset).min(self.0.text.len());
         let mut rel = rel;
-        while !self.text.is_char_boundary(rel) {
+        while !self.0.text.is_char_boundary(rel) {
             rel -= 1;
         }
-        let before = &self.text[..rel];
-        let line = self.first_line + before.bytes().filter(|&b| b == b'\n').count();
+        let before = &self.0.text[..rel];
+        let line = self.0.first_line + before.bytes().filter(|&b| b == b'\n').count();
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = before[line_start..].chars().count() + 1;
+        let mut column = before[line_start..].chars().count() + 1;
+        if line_start == 0 {
+            column += self.0.first_column;
+        }
         Position { line, column }
     }
 
@@ -150,21 +177,26 @@ impl miette::SourceCode for Snippet {
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
         let start = span
             .offset()
-            .checked_sub(self.offset)
+            .checked_sub(self.0.offset)
             .ok_or(miette::MietteError::OutOfBounds)?;
         let local = miette::SourceSpan::new(start.into(), span.len());
         let contents = self
+            .0
             .text
             .read_span(&local, context_lines_before, context_lines_after)?;
         let data = contents.data();
         // Translate the local span back into file coordinates.
-        let data_start = data.as_ptr() as usize - self.text.as_ptr() as usize;
+        let data_start = data.as_ptr() as usize - self.0.text.as_ptr() as usize;
         Ok(Box::new(miette::MietteSpanContents::new_named(
-            self.name.to_string(),
+            self.0.name.to_string(),
             data,
-            miette::SourceSpan::new((self.offset + data_start).into(), contents.span().len()),
-            contents.line() + self.first_line - 1,
-            contents.column(),
+            miette::SourceSpan::new((self.0.offset + data_start).into(), contents.span().len()),
+            contents.line() + self.0.first_line - 1,
+            if contents.line() == 0 {
+                contents.column() + self.0.first_column
+            } else {
+                contents.column()
+            },
             contents.line_count(),
         )))
     }

@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
-use std::io::{BufReader, IsTerminal, Write};
+use std::io::{BufReader, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -18,7 +18,7 @@ use crate::discover::{self, absolute, display_path, Target};
 use crate::model::Site;
 use crate::policy::load;
 use crate::read::{fields, Event, Format, Hint, Problem};
-use crate::report::{self, Style, Summary};
+use crate::report::{self, Stream, Style, Summary};
 use crate::resolve::catalog::Catalog;
 use crate::resolve::sites::SiteIndex;
 use crate::source::Snippet;
@@ -118,12 +118,31 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
     let policies = load::load_all(&config.policies, &config.ladder, &root)?;
     let catalog = Catalog::builtin();
 
-    let mut findings = Vec::new();
-    let mut summary = Summary::default();
+    // Decide where the report goes before reading anything, so findings
+    // can be written as they are found.
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let style = Style {
+        color: args.color.resolve(to_terminal),
+        width: width(),
+        quiet: args.quiet,
+    };
+    let inputs = inputs(&args, &config, &root)?;
+    let out: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(BufWriter::new(File::create(path).map_err(|e| {
+            Invalid::plain(
+                "args::output",
+                format!("cannot write {}: {e}", path.display()),
+            )
+        })?)),
+        None => Box::new(BufWriter::new(std::io::stdout().lock())),
+    };
+    let mut stream = Stream::new(args.format.reporter(style), out);
 
-    let sites = read_sites(&config, &root, &mut findings, &mut summary)?;
-    let (sites, site_findings) = SiteIndex::build(sites, &config.ladder);
-    findings.extend(site_findings);
+    let mut site_findings = Vec::new();
+    let sites = read_sites(&config, &root, &mut site_findings, stream.summary_mut())?;
+    let (sites, more) = SiteIndex::build(sites, &config.ladder);
+    site_findings.extend(more);
+    stream.defer(site_findings);
 
     let engine = Engine {
         policies: &policies,
@@ -132,7 +151,55 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
         ladder: &config.ladder,
         today,
     };
+    let mut ids = Ids::default();
+    for input in inputs {
+        stream.summary_mut().files += 1;
+        match input {
+            Input::Stdin { name, format } => {
+                let mut stdin = std::io::stdin().lock();
+                lint(
+                    &engine,
+                    &config,
+                    name,
+                    format,
+                    &mut stdin,
+                    &mut stream,
+                    &mut ids,
+                );
+            }
+            Input::File(target) => lint_file(&engine, &config, &target, &mut stream, &mut ids),
+        }
+    }
 
+    let (_, worst) = stream.finish(started.elapsed())?;
+    Ok(
+        if worst.is_some_and(|w| fails(w, args.fail_on.threshold())) {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        },
+    )
+}
+
+/// One input of a run.
+enum Input {
+    /// Standard input, shown as `name`.
+    Stdin { name: Arc<str>, format: Format },
+    /// A discovered file.
+    File(Target),
+}
+
+impl Input {
+    fn name(&self) -> &str {
+        match self {
+            Input::Stdin { name, .. } => name,
+            Input::File(t) => &t.display,
+        }
+    }
+}
+
+/// Every input, in the order findings are reported: by name.
+fn inputs(args: &Args, config: &Config, root: &std::path::Path) -> Result<Vec<Input>, Fatal> {
     let mut skip: HashSet<PathBuf> = HashSet::new();
     skip.extend(config.file.iter().map(|p| absolute(p)));
     skip.extend(config.site_files.iter().map(|p| absolute(p)));
@@ -147,7 +214,7 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
         .iter()
         .cloned()
         .partition(|p| p.as_os_str() == "-");
-    let mut ids = Ids::default();
+    let mut inputs = Vec::new();
     if !stdin.is_empty() {
         let name: Arc<str> = args.stdin_name.as_deref().unwrap_or("<stdin>").into();
         let format = match &args.stdin_format {
@@ -170,69 +237,17 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
             )
             .into());
         };
-        let mut input = std::io::stdin().lock();
-        summary.files += 1;
-        lint(
-            &engine,
-            &config,
-            name,
-            format,
-            &mut input,
-            &mut findings,
-            &mut summary,
-            &mut ids,
-        );
+        inputs.push(Input::Stdin { name, format });
     }
     if stdin.is_empty() || !paths.is_empty() {
-        for target in discover::discover(&config, &root, &paths, args.force_exclude, &skip) {
-            summary.files += 1;
-            lint_file(
-                &engine,
-                &config,
-                &target,
-                &mut findings,
-                &mut summary,
-                &mut ids,
-            );
-        }
+        inputs.extend(
+            discover::discover(config, root, &paths, args.force_exclude, &skip)
+                .into_iter()
+                .map(Input::File),
+        );
     }
-
-    report::sort(&mut findings);
-    summary.count(&findings);
-    summary.elapsed = started.elapsed();
-
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let style = Style {
-        color: args.color.resolve(to_terminal),
-        width: width(),
-        quiet: args.quiet,
-    };
-    let reporter = args.format.reporter(style);
-    match &args.output {
-        Some(path) => {
-            let mut file = std::io::BufWriter::new(File::create(path).map_err(|e| {
-                Invalid::plain(
-                    "args::output",
-                    format!("cannot write {}: {e}", path.display()),
-                )
-            })?);
-            reporter.report(&findings, &summary, &mut file)?;
-            file.flush()?;
-        }
-        None => {
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::new(stdout.lock());
-            reporter.report(&findings, &summary, &mut out)?;
-            out.flush()?;
-        }
-    }
-
-    let threshold = args.fail_on.threshold();
-    Ok(if findings.iter().any(|f| fails(f.severity, threshold)) {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    inputs.sort_by(|a, b| a.name().cmp(b.name()));
+    Ok(inputs)
 }
 
 /// The config for a run: the nearest `assetlint.toml` above the first path
@@ -314,18 +329,11 @@ fn read_sites(
     }
 }
 
-/// Asset ids seen so far, for duplicate detection.
-#[derive(Default)]
-struct Ids {
-    seen: HashMap<String, Label>,
-}
-
 fn lint_file(
     engine: &Engine<'_>,
     config: &Config,
     target: &Target,
-    findings: &mut Vec<Finding>,
-    summary: &mut Summary,
+    stream: &mut Stream<'_>,
     ids: &mut Ids,
 ) {
     let empty = || Snippet::whole(target.display.clone(), "".into());
@@ -338,27 +346,28 @@ fn lint_file(
             Label::new(empty(), 0..0, "unknown format"),
         );
         f.help = Some(code.help().to_string());
-        findings.push(f);
+        stream.push(f);
+        stream.flush_before(&target.display, usize::MAX);
         return;
     };
-    let file = match File::open(&target.path) {
-        Ok(f) => f,
-        Err(e) => {
-            findings.push(unreadable(empty(), &target.display, &e));
-            return;
+    match File::open(&target.path) {
+        Ok(file) => {
+            let mut input = BufReader::new(file);
+            lint(
+                engine,
+                config,
+                target.display.clone(),
+                format,
+                &mut input,
+                stream,
+                ids,
+            );
         }
-    };
-    let mut input = BufReader::new(file);
-    lint(
-        engine,
-        config,
-        target.display.clone(),
-        format,
-        &mut input,
-        findings,
-        summary,
-        ids,
-    );
+        Err(e) => {
+            stream.push(unreadable(empty(), &target.display, &e));
+            stream.flush_before(&target.display, usize::MAX);
+        }
+    }
 }
 
 fn unreadable(snippet: Snippet, name: &str, e: &std::io::Error) -> Finding {
@@ -373,18 +382,18 @@ fn unreadable(snippet: Snippet, name: &str, e: &std::io::Error) -> Finding {
     f
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Reads one asset file and checks every asset in it.
 fn lint(
     engine: &Engine<'_>,
     config: &Config,
     name: Arc<str>,
     format: Format,
     input: &mut dyn std::io::BufRead,
-    findings: &mut Vec<Finding>,
-    summary: &mut Summary,
+    stream: &mut Stream<'_>,
     ids: &mut Ids,
 ) {
     let mut warned_sites = false;
+    let mut findings = Vec::new();
     let result = format
         .reader()
         .read(name.clone(), input, &mut |event| match event {
@@ -399,54 +408,87 @@ fn lint(
                         Label::new(record.snippet.clone(), record.span.clone(), "site records"),
                     );
                     f.help = Some(code.help().to_string());
-                    findings.push(f);
+                    stream.push(f);
                 }
             }
             Event::Record(_, record) => {
-                let (asset, problems) = fields::asset(record, &config.columns);
-                findings.extend(problems.into_iter().map(problem_finding));
-                summary.assets += 1;
-                if let Some(id) = asset.text(crate::model::AssetField::Id) {
-                    let label = Label::new(asset.snippet.clone(), id.span.clone(), "");
-                    if let Some(first) = ids.seen.get(id.value) {
-                        let code = Code::DuplicateId;
-                        let mut f = Finding::new(
-                            code.id(),
-                            code.severity(),
-                            format!("asset id `{}` is used twice", id.value),
-                            Label::new(asset.snippet.clone(), id.span.clone(), "second use"),
-                        );
-                        f.related.push(Label {
-                            message: "first used here".into(),
-                            ..first.clone()
-                        });
-                        f.asset_id = Some(id.value.to_string());
-                        f.help = Some(code.help().to_string());
-                        findings.push(f);
-                    } else {
-                        ids.seen.insert(id.value.to_string(), label);
-                    }
+                if format.streams() {
+                    // Records arrive in file order: what sorts before this one is final.
+                    stream.flush_before(&name, record.span.start);
                 }
-                match engine.check(&asset, findings) {
+                let (asset, problems) = fields::asset(record, &config.columns);
+                problems
+                    .into_iter()
+                    .for_each(|p| stream.push(problem_finding(p)));
+                stream.summary_mut().assets += 1;
+                if let Some(duplicate) = ids.check(&asset) {
+                    stream.push(duplicate);
+                }
+                let outcome = engine.check(&asset, &mut findings);
+                findings.drain(..).for_each(|f| stream.push(f));
+                let summary = stream.summary_mut();
+                match outcome {
                     Outcome::Passed => summary.passed += 1,
                     Outcome::Flagged => summary.flagged += 1,
                     Outcome::NotCheckable => summary.not_checkable += 1,
                 }
             }
             Event::Problem(problem) => {
-                if problem.code == Code::MalformedRow && problem.drops_record() {
+                if problem.drops_record() {
+                    let summary = stream.summary_mut();
                     summary.assets += 1;
                     summary.not_checkable += 1;
                 }
-                findings.push(problem_finding(problem));
+                stream.push(problem_finding(problem));
             }
         });
     if let Err(e) = result {
-        findings.push(unreadable(
+        stream.push(unreadable(
             Snippet::whole(name.clone(), "".into()),
             &name,
             &e,
         ));
+    }
+    stream.flush_before(&name, usize::MAX);
+}
+
+/// Asset ids seen so far, for duplicate detection. Each keeps only its own
+/// text and place, not its row.
+#[derive(Default)]
+struct Ids {
+    seen: HashMap<String, Label>,
+}
+
+impl Ids {
+    /// Records the asset's id; a finding if it was seen before.
+    fn check(&mut self, asset: &crate::model::Asset) -> Option<Finding> {
+        let id = asset.text(crate::model::AssetField::Id)?;
+        if let Some(first) = self.seen.get(id.value) {
+            let code = Code::DuplicateId;
+            let mut f = Finding::new(
+                code.id(),
+                code.severity(),
+                format!("asset id `{}` is used twice", id.value),
+                Label::new(asset.snippet.clone(), id.span.clone(), "second use"),
+            );
+            f.related.push(first.clone());
+            f.asset_id = Some(id.value.to_string());
+            f.help = Some(code.help().to_string());
+            return Some(f);
+        }
+        let at = asset.snippet.position(id.span.start);
+        let fragment = Snippet::fragment(
+            asset.snippet.name().clone(),
+            id.value.into(),
+            id.span.start,
+            at.line,
+            at.column - 1,
+        );
+        self.seen.insert(
+            id.value.to_string(),
+            Label::new(fragment, id.span.clone(), "first used here"),
+        );
+        None
     }
 }
 

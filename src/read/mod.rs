@@ -97,6 +97,12 @@ impl Format {
             .map(|f| f.format)
     }
 
+    /// Whether the reader emits records and problems strictly in file order
+    /// as it goes (so a report can be written while reading).
+    pub fn streams(self) -> bool {
+        matches!(self, Format::Csv | Format::Tsv)
+    }
+
     /// The reader for this format.
     pub fn reader(self) -> &'static dyn Reader {
         match self {

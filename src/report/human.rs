@@ -12,8 +12,8 @@ use crate::report::{plural, Reporter, Style, Summary};
 
 /// The human reporter.
 pub struct Human {
-    /// Colour, width, quiet.
-    pub style: Style,
+    handler: GraphicalReportHandler,
+    quiet: bool,
 }
 
 /// A finding as a miette diagnostic.
@@ -135,43 +135,42 @@ impl Diagnostic for Related<'_> {
 }
 
 impl Human {
-    fn handler(&self) -> GraphicalReportHandler {
-        let theme = if self.style.color {
+    /// A reporter with a fixed style (colour and width are decided once).
+    pub fn new(style: Style) -> Self {
+        let theme = if style.color {
             GraphicalTheme::unicode()
         } else {
             GraphicalTheme::unicode_nocolor()
         };
-        GraphicalReportHandler::new_themed(theme)
-            .with_width(self.style.width)
-            .with_links(false)
-            .with_context_lines(1)
+        Human {
+            handler: GraphicalReportHandler::new_themed(theme)
+                .with_width(style.width)
+                .with_links(false)
+                .with_context_lines(1),
+            quiet: style.quiet,
+        }
     }
 }
 
 impl Reporter for Human {
-    fn report(
-        &self,
-        findings: &[Finding],
-        summary: &Summary,
-        out: &mut dyn Write,
-    ) -> io::Result<()> {
-        let handler = self.handler();
-        for finding in findings {
-            let report = Report {
-                finding,
-                related: finding
-                    .related
-                    .iter()
-                    .map(|label| Related { label })
-                    .collect(),
-            };
-            let mut text = String::new();
-            if handler.render_report(&mut text, &report).is_err() {
-                text = format!("{}: {}\n", finding.rule, finding.message);
-            }
-            writeln!(out, "{text}")?;
+    fn finding(&mut self, finding: &Finding, out: &mut dyn Write) -> io::Result<()> {
+        let report = Report {
+            finding,
+            related: finding
+                .related
+                .iter()
+                .map(|label| Related { label })
+                .collect(),
+        };
+        let mut text = String::new();
+        if self.handler.render_report(&mut text, &report).is_err() {
+            text = format!("{}: {}\n", finding.rule, finding.message);
         }
-        if !self.style.quiet {
+        writeln!(out, "{text}")
+    }
+
+    fn end(&mut self, summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
+        if !self.quiet {
             writeln!(out, "{}", summary_line(summary))?;
         }
         Ok(())
@@ -215,15 +214,13 @@ mod tests {
             Label::new(row, 123..132, "Hikvision"),
         );
         f.help = Some("remove it".into());
-        let human = Human {
-            style: Style {
-                color: false,
-                width: 80,
-                quiet: true,
-            },
-        };
+        let mut human = Human::new(Style {
+            color: false,
+            width: 80,
+            quiet: true,
+        });
         let mut out = Vec::new();
-        human.report(&[f], &Summary::default(), &mut out).unwrap();
+        crate::report::render(&mut human, &[f], &Summary::default(), &mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(text.contains("[reg.csv:7:4]"), "{text}");
         assert!(text.contains(" 7 │ A7,Hikvision,camera"), "{text}");

@@ -2,15 +2,16 @@
 //!
 //! ```json
 //! {"version": 1, "tool": {"name", "version"},
-//!  "summary": {"files", "assets", "passed", "flagged", "not_checkable",
-//!              "errors", "warnings", "notes", "suppressed"},
 //!  "findings": [{"rule", "severity", "message", "file", "line", "column",
 //!                "end_line", "end_column", "asset_id", "vendor_id",
 //!                "evidence": [{"field", "value", "fact", "match"}],
-//!                "site_id", "help", "url", "related": [...], "fingerprint"}]}
+//!                "site_id", "help", "url", "related": [...], "fingerprint"}],
+//!  "summary": {"files", "assets", "passed", "flagged", "not_checkable",
+//!              "errors", "warnings", "notes", "suppressed"}}
 //! ```
 //! Lines and columns are 1-based; columns count characters; the end column
-//! is exclusive. Absent values are `null`.
+//! is exclusive. Absent values are `null`. The summary comes last because
+//! findings are written as they are found.
 
 use std::io::{self, Write};
 
@@ -20,14 +21,9 @@ use crate::diag::{Evidence, Finding, Label, Severity};
 use crate::report::{Reporter, Summary};
 
 /// The JSON reporter.
-pub struct Json;
-
-#[derive(Serialize)]
-struct Document<'a> {
-    version: u32,
-    tool: Tool,
-    summary: &'a Summary,
-    findings: Vec<JsonFinding<'a>>,
+#[derive(Default)]
+pub struct Json {
+    written: usize,
 }
 
 #[derive(Serialize)]
@@ -81,45 +77,49 @@ fn location(label: &Label) -> Location<'_> {
 }
 
 impl Reporter for Json {
-    fn report(
-        &self,
-        findings: &[Finding],
-        summary: &Summary,
-        out: &mut dyn Write,
-    ) -> io::Result<()> {
-        let doc = Document {
-            version: 1,
-            tool: Tool {
-                name: env!("CARGO_PKG_NAME"),
-                version: env!("CARGO_PKG_VERSION"),
-            },
-            summary,
-            findings: findings
+    fn begin(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        let tool = serde_json::to_string(&Tool {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        })?;
+        write!(
+            out,
+            "{{\n  \"version\": 1,\n  \"tool\": {tool},\n  \"findings\": ["
+        )
+    }
+
+    fn finding(&mut self, f: &Finding, out: &mut dyn Write) -> io::Result<()> {
+        let finding = JsonFinding {
+            rule: &f.rule,
+            severity: f.severity,
+            message: &f.message,
+            location: location(&f.primary),
+            asset_id: f.asset_id.as_deref(),
+            vendor_id: f.vendor_id.as_deref(),
+            evidence: &f.evidence,
+            site_id: f.site_id.as_deref(),
+            help: f.help.as_deref(),
+            url: f.url.as_deref(),
+            related: f
+                .related
                 .iter()
-                .map(|f| JsonFinding {
-                    rule: &f.rule,
-                    severity: f.severity,
-                    message: &f.message,
-                    location: location(&f.primary),
-                    asset_id: f.asset_id.as_deref(),
-                    vendor_id: f.vendor_id.as_deref(),
-                    evidence: &f.evidence,
-                    site_id: f.site_id.as_deref(),
-                    help: f.help.as_deref(),
-                    url: f.url.as_deref(),
-                    related: f
-                        .related
-                        .iter()
-                        .map(|r| Related {
-                            message: &r.message,
-                            location: location(r),
-                        })
-                        .collect(),
-                    fingerprint: &f.fingerprint,
+                .map(|r| Related {
+                    message: &r.message,
+                    location: location(r),
                 })
                 .collect(),
+            fingerprint: &f.fingerprint,
         };
-        serde_json::to_writer_pretty(&mut *out, &doc)?;
-        writeln!(out)
+        // JSON strings hold no raw newlines, so indenting every line is safe.
+        let text = serde_json::to_string_pretty(&finding)?.replace('\n', "\n    ");
+        let sep = if self.written == 0 { "" } else { "," };
+        self.written += 1;
+        write!(out, "{sep}\n    {text}")
+    }
+
+    fn end(&mut self, summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
+        let summary = serde_json::to_string_pretty(summary)?.replace('\n', "\n  ");
+        let close = if self.written == 0 { "]" } else { "\n  ]" };
+        writeln!(out, "{close},\n  \"summary\": {summary}\n}}")
     }
 }

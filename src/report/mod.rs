@@ -13,6 +13,9 @@ use crate::diag::{Finding, Severity};
 
 pub mod human;
 pub mod json;
+mod stream;
+
+pub use stream::Stream;
 
 /// An output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -38,8 +41,8 @@ impl Format {
     /// The reporter for this format.
     pub fn reporter(self, style: Style) -> Box<dyn Reporter> {
         match self {
-            Format::Human => Box::new(human::Human { style }),
-            Format::Json => Box::new(json::Json),
+            Format::Human => Box::new(human::Human::new(style)),
+            Format::Json => Box::<json::Json>::default(),
         }
     }
 }
@@ -83,15 +86,33 @@ impl Summary {
     }
 }
 
-/// Renders findings in one format.
+/// Renders findings in one format, as they come: reporters stream, so a
+/// run's memory does not grow with the number of findings.
 pub trait Reporter {
-    /// Writes the report; `findings` are already sorted.
-    fn report(
-        &self,
-        findings: &[Finding],
-        summary: &Summary,
-        out: &mut dyn Write,
-    ) -> io::Result<()>;
+    /// Writes what comes before the first finding.
+    fn begin(&mut self, _out: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// Writes one finding; findings arrive in the one sort order.
+    fn finding(&mut self, finding: &Finding, out: &mut dyn Write) -> io::Result<()>;
+
+    /// Writes what comes after the last finding.
+    fn end(&mut self, summary: &Summary, out: &mut dyn Write) -> io::Result<()>;
+}
+
+/// Renders a whole, already sorted list of findings.
+pub fn render(
+    reporter: &mut dyn Reporter,
+    findings: &[Finding],
+    summary: &Summary,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    reporter.begin(out)?;
+    for finding in findings {
+        reporter.finding(finding, out)?;
+    }
+    reporter.end(summary, out)
 }
 
 /// The one sort order: file, position, rule, message.

@@ -1,0 +1,140 @@
+//! [`Stream`]: findings in, sorted report out, holding back only what may
+//! still be overtaken.
+//!
+//! Files are linted in the order of their names and records arrive in file
+//! order, so once a record starting at byte `p` arrives, every finding of the
+//! same file before `p` is final. Findings about other files (site
+//! registers, found before any asset file is read) wait in a sorted queue
+//! and are merged in at their place.
+
+use std::collections::VecDeque;
+use std::io::{self, Write};
+
+use crate::diag::{Finding, Severity};
+use crate::report::{Reporter, Summary};
+
+/// A report being written.
+pub struct Stream<'a> {
+    reporter: Box<dyn Reporter>,
+    out: Box<dyn Write + 'a>,
+    /// Findings in files other than the current one, sorted.
+    later: VecDeque<Finding>,
+    /// Findings of the current file not yet written.
+    local: Vec<Finding>,
+    /// The worst severity written.
+    worst: Option<Severity>,
+    /// Counts so far.
+    summary: Summary,
+    /// The first write error; writing stops there.
+    error: Option<io::Error>,
+}
+
+impl<'a> Stream<'a> {
+    /// Starts a report.
+    pub fn new(mut reporter: Box<dyn Reporter>, mut out: Box<dyn Write + 'a>) -> Self {
+        let error = reporter.begin(&mut out).err();
+        Stream {
+            reporter,
+            out,
+            later: VecDeque::new(),
+            local: Vec::new(),
+            worst: None,
+            summary: Summary::default(),
+            error,
+        }
+    }
+
+    /// Queues findings about files not yet reached (they may be anywhere in
+    /// the order).
+    pub fn defer(&mut self, findings: impl IntoIterator<Item = Finding>) {
+        self.later.extend(findings);
+        self.later
+            .make_contiguous()
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
+
+    /// Adds a finding of the file being read.
+    pub fn push(&mut self, finding: Finding) {
+        self.local.push(finding);
+    }
+
+    /// Writes every held finding that sorts before byte `pos` of `file`.
+    pub fn flush_before(&mut self, file: &str, pos: usize) {
+        self.local.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let ready = self
+            .local
+            .partition_point(|f| (f.file(), f.primary.span.start) < (file, pos));
+        let local: Vec<Finding> = self.local.drain(..ready).collect();
+        for finding in local {
+            self.write_later_before(&finding);
+            self.write(&finding);
+        }
+        while self
+            .later
+            .front()
+            .is_some_and(|f| (f.file(), f.primary.span.start) < (file, pos))
+        {
+            if let Some(f) = self.later.pop_front() {
+                self.write(&f);
+            }
+        }
+    }
+
+    /// Writes every held finding.
+    pub fn flush_all(&mut self) {
+        self.local.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        let local = std::mem::take(&mut self.local);
+        for finding in local {
+            self.write_later_before(&finding);
+            self.write(&finding);
+        }
+        while let Some(f) = self.later.pop_front() {
+            self.write(&f);
+        }
+    }
+
+    fn write_later_before(&mut self, finding: &Finding) {
+        while self
+            .later
+            .front()
+            .is_some_and(|f| f.sort_key() < finding.sort_key())
+        {
+            if let Some(f) = self.later.pop_front() {
+                self.write(&f);
+            }
+        }
+    }
+
+    fn write(&mut self, finding: &Finding) {
+        match finding.severity {
+            Severity::Error => self.summary.errors += 1,
+            Severity::Warning => self.summary.warnings += 1,
+            Severity::Note => self.summary.notes += 1,
+        }
+        self.worst = self.worst.max(Some(finding.severity));
+        if self.error.is_none() {
+            self.error = self.reporter.finding(finding, &mut self.out).err();
+        }
+    }
+
+    /// Counts so far (files, assets and outcomes are the caller's to add).
+    pub fn summary_mut(&mut self) -> &mut Summary {
+        &mut self.summary
+    }
+
+    /// Writes what is held and the end of the report; returns the summary
+    /// and the worst severity written.
+    pub fn finish(
+        mut self,
+        elapsed: std::time::Duration,
+    ) -> io::Result<(Summary, Option<Severity>)> {
+        self.flush_all();
+        self.summary.elapsed = elapsed;
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        self.reporter.end(&self.summary, &mut self.out)?;
+        self.out.flush()?;
+        Ok((self.summary, self.worst))
+    }
+}
