@@ -138,3 +138,52 @@ impl<'a> Stream<'a> {
         Ok((self.summary, self.worst))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Label;
+    use crate::source::Snippet;
+
+    /// Writes each finding as `file@pos`.
+    struct Names;
+
+    impl Reporter for Names {
+        fn finding(&mut self, f: &Finding, out: &mut dyn Write) -> io::Result<()> {
+            write!(out, "{}@{} ", f.file(), f.primary.span.start)
+        }
+
+        fn end(&mut self, _: &Summary, _: &mut dyn Write) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn at(file: &str, pos: usize) -> Finding {
+        let snippet = Snippet::whole(file.into(), "x".repeat(100).into());
+        Finding::new(
+            "r",
+            Severity::Note,
+            "m",
+            Label::new(snippet, pos..pos + 1, ""),
+        )
+    }
+
+    #[test]
+    fn merges_deferred_findings_and_holds_back_what_may_be_overtaken() {
+        let mut out = Vec::new();
+        let mut stream = Stream::new(Box::new(Names), Box::new(&mut out));
+        stream.defer([at("z.csv", 1), at("b.csv", 50), at("a.csv", 3)]);
+        stream.push(at("b.csv", 40));
+        stream.push(at("b.csv", 10));
+        stream.flush_before("b.csv", 20);
+        stream.push(at("b.csv", 20));
+        stream.flush_before("b.csv", usize::MAX);
+        let (summary, worst) = stream.finish(Default::default()).unwrap();
+        assert_eq!(summary.notes, 6);
+        assert_eq!(worst, Some(Severity::Note));
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a.csv@3 b.csv@10 b.csv@20 b.csv@40 b.csv@50 z.csv@1 "
+        );
+    }
+}
