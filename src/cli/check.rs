@@ -394,6 +394,7 @@ fn lint(
 ) {
     let mut warned_sites = false;
     let mut findings = Vec::new();
+    let mut mapper = fields::Mapper::new(&config.columns);
     let result = format
         .reader()
         .read(name.clone(), input, &mut |event| match event {
@@ -416,7 +417,7 @@ fn lint(
                     // Records arrive in file order: what sorts before this one is final.
                     stream.flush_before(&name, record.span.start);
                 }
-                let (asset, problems) = fields::asset(record, &config.columns);
+                let (asset, problems) = mapper.asset(record);
                 problems
                     .into_iter()
                     .for_each(|p| stream.push(problem_finding(p)));
@@ -452,18 +453,49 @@ fn lint(
     stream.flush_before(&name, usize::MAX);
 }
 
-/// Asset ids seen so far, for duplicate detection. Each keeps only its own
-/// text and place, not its row.
+/// Asset ids seen so far, for duplicate detection: a 64-bit hash of each id
+/// and where it was first used, so the set stays small however large the
+/// register (two ids colliding in 64 bits is not a practical risk).
 #[derive(Default)]
 struct Ids {
-    seen: HashMap<String, Label>,
+    seen: HashMap<u64, Place, std::hash::BuildHasherDefault<Prehashed>>,
+    files: Vec<Arc<str>>,
+}
+
+/// Where an id was first used: enough to show it, with the id's own text,
+/// as a one-value snippet (its byte offset is not needed for that).
+struct Place {
+    file: u32,
+    line: u32,
+    column: u32,
+}
+
+/// A hasher for keys that are already hashes.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 impl Ids {
     /// Records the asset's id; a finding if it was seen before.
     fn check(&mut self, asset: &crate::model::Asset) -> Option<Finding> {
         let id = asset.text(crate::model::AssetField::Id)?;
-        if let Some(first) = self.seen.get(id.value) {
+        let key = fixed_hash(id.value);
+        if let Some(first) = self.seen.get(&key) {
             let code = Code::DuplicateId;
             let mut f = Finding::new(
                 code.id(),
@@ -471,25 +503,41 @@ impl Ids {
                 format!("asset id `{}` is used twice", id.value),
                 Label::new(asset.snippet.clone(), id.span.clone(), "second use"),
             );
-            f.related.push(first.clone());
+            let fragment = Snippet::fragment(
+                self.files[first.file as usize].clone(),
+                id.value.into(),
+                0,
+                first.line as usize,
+                first.column as usize,
+            );
+            f.related
+                .push(Label::new(fragment, 0..id.value.len(), "first used here"));
             f.asset_id = Some(id.value.to_string());
             f.help = Some(code.help().to_string());
             return Some(f);
         }
+        let name = asset.snippet.name();
+        if self.files.last().is_none_or(|f| !Arc::ptr_eq(f, name)) {
+            self.files.push(name.clone());
+        }
         let at = asset.snippet.position(id.span.start);
-        let fragment = Snippet::fragment(
-            asset.snippet.name().clone(),
-            id.value.into(),
-            id.span.start,
-            at.line,
-            at.column - 1,
-        );
         self.seen.insert(
-            id.value.to_string(),
-            Label::new(fragment, id.span.clone(), "first used here"),
+            key,
+            Place {
+                file: (self.files.len() - 1) as u32,
+                line: at.line as u32,
+                column: (at.column - 1) as u32,
+            },
         );
         None
     }
+}
+
+/// FNV-1a over the id's bytes: fixed, so runs are reproducible.
+fn fixed_hash(id: &str) -> u64 {
+    id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// A reader's problem as a finding.

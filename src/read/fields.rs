@@ -33,13 +33,56 @@ use crate::source::{Snippet, Span, Spanned};
 
 /// Maps a record's keys to canonical asset fields and parses their values.
 pub fn asset(record: Record, columns: &Columns) -> (Asset, Vec<Problem>) {
+    Mapper::new(columns).asset(record)
+}
+
+/// Maps the records of one file, remembering which field each key maps to:
+/// a register's rows all repeat the header's keys in the same order.
+pub struct Mapper<'a> {
+    columns: &'a Columns,
+    /// (key, field) by position in the record.
+    cache: Vec<(String, Option<AssetField>)>,
+}
+
+impl<'a> Mapper<'a> {
+    /// A mapper for one file.
+    pub fn new(columns: &'a Columns) -> Self {
+        Mapper {
+            columns,
+            cache: Vec::new(),
+        }
+    }
+
+    fn field_for(&mut self, position: usize, key: &str) -> Option<AssetField> {
+        match self.cache.get(position) {
+            Some((cached, field)) if cached == key => *field,
+            _ => {
+                let field = self.columns.field_for(key);
+                if position < self.cache.len() {
+                    self.cache[position] = (key.to_string(), field);
+                } else if position == self.cache.len() {
+                    self.cache.push((key.to_string(), field));
+                }
+                field
+            }
+        }
+    }
+
+    /// Maps a record's keys to canonical asset fields and parses their values.
+    pub fn asset(&mut self, record: Record) -> (Asset, Vec<Problem>) {
+        map_asset(record, |i, key| self.field_for(i, key))
+    }
+}
+
+fn map_asset(
+    record: Record,
+    mut field_for: impl FnMut(usize, &str) -> Option<AssetField>,
+) -> (Asset, Vec<Problem>) {
     let mut asset = Asset::new(record.line, record.span, record.snippet.clone());
     let mut problems = Vec::new();
     let snippet = record.snippet;
-    for (key, value) in record.entries {
-        let field = columns
-            .field_for(&key.value)
-            .filter(|f| asset.get(*f).is_none());
+    for (position, (key, value)) in record.entries.into_iter().enumerate() {
+        let field = field_for(position, &key.value).filter(|f| asset.get(*f).is_none());
         let Some(field) = field else {
             if let Some(text) = text_form(&value) {
                 asset.extra.push((key.value, text));
