@@ -11,7 +11,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diag::invalid::toml_error;
-use crate::diag::Invalid;
+use crate::diag::{Code, Invalid, Severity};
 use crate::model::headers::Columns;
 use crate::model::schema::{AssetField, Ladder};
 use crate::source::Snippet;
@@ -28,6 +28,7 @@ pub struct RawConfig {
     sites: Option<RawSites>,
     columns: Option<BTreeMap<Spanned<String>, Vec<String>>>,
     waivers: Option<RawWaivers>,
+    severity: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -97,6 +98,11 @@ pub struct Config {
     pub columns: Columns,
     /// Waiver files.
     pub waiver_files: Vec<PathBuf>,
+    /// `[severity]`: rule id → new severity (`None`: off). Rule ids are
+    /// checked once the policies are loaded ([`Config::check_rule_ids`]).
+    pub severities: Vec<(Spanned<String>, Option<Severity>)>,
+    /// The config file's text, for diagnostics found after loading.
+    pub snippet: Option<Snippet>,
 }
 
 impl Config {
@@ -112,6 +118,8 @@ impl Config {
             ladder: Ladder::default(),
             columns: Columns::default(),
             waiver_files: Vec::new(),
+            severities: Vec::new(),
+            snippet: None,
         }
     }
 
@@ -219,13 +227,58 @@ impl Config {
         }
         config.columns = Columns::new(overrides);
 
+        for (rule, level) in raw.severity.unwrap_or_default() {
+            let value = match level.get_ref().as_str() {
+                "off" => None,
+                other => match Severity::from_name(other) {
+                    Some(s) => Some(s),
+                    None => {
+                        problems.push(Invalid::at(
+                            "config::invalid-severity",
+                            format!("`{other}` is not a severity"),
+                            &snippet,
+                            level.span(),
+                            "expected `error`, `warning`, `note` or `off`",
+                        ));
+                        continue;
+                    }
+                },
+            };
+            config.severities.push((rule, value));
+        }
+
         config.waiver_files = paths(raw.waivers.and_then(|w| w.files).unwrap_or_default(), &base);
 
+        config.snippet = Some(snippet);
         if problems.is_empty() {
             Ok(config)
         } else {
             Err(problems)
         }
+    }
+
+    /// Checks that every rule `[severity]` names exists: a built-in code or
+    /// a rule of the loaded policies.
+    pub fn check_rule_ids<'a>(&self, rules: impl Iterator<Item = &'a str> + Clone) -> Vec<Invalid> {
+        let Some(snippet) = &self.snippet else {
+            return Vec::new();
+        };
+        self.severities
+            .iter()
+            .filter(|(id, _)| {
+                Code::from_id(id.get_ref()).is_none() && !rules.clone().any(|r| r == id.get_ref())
+            })
+            .map(|(id, _)| {
+                Invalid::at(
+                    "config::unknown-rule",
+                    format!("no loaded rule has the id `{}`", id.get_ref()),
+                    snippet,
+                    id.span(),
+                    "unknown rule",
+                )
+                .with_help("name a rule as POLICY/RULE (see the rules of the loaded policies) or a built-in code such as assetlint/unknown-vendor")
+            })
+            .collect()
     }
 
     /// Finds the config file: `assetlint.toml` or `.assetlint.toml` in `start`

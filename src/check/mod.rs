@@ -86,6 +86,11 @@ impl Engine<'_> {
             today: self.today,
         };
 
+        if identification.is_none() && is_surveillance(asset) {
+            not_checkable = true;
+            findings.push(unknown_vendor(asset, &identity));
+        }
+
         let site_known = site.is_some();
         if !site_known && self.reads_site() {
             not_checkable = true;
@@ -253,6 +258,48 @@ impl Engine<'_> {
         };
         Some(Label::new(from.snippet.clone(), cell.span.clone(), message))
     }
+}
+
+/// The kinds of equipment the bans are about: a device of one of these kinds
+/// whose vendor is unknown is a blind spot, reported and counted.
+pub const SURVEILLANCE_KINDS: &[&str] = &[
+    "access-control",
+    "camera",
+    "dvr",
+    "encoder",
+    "intercom",
+    "nvr",
+];
+
+fn is_surveillance(asset: &Asset) -> bool {
+    asset
+        .text(AssetField::Kind)
+        .is_some_and(|k| SURVEILLANCE_KINDS.binary_search(&k.value).is_ok())
+}
+
+fn unknown_vendor(asset: &Asset, identity: &str) -> Finding {
+    let code = Code::UnknownVendor;
+    let kind = asset.text(AssetField::Kind).map_or("device", |k| k.value);
+    let name = asset.id().unwrap_or("without an id");
+    let (span, label) = match asset.text(AssetField::Vendor) {
+        Some(cell) => (cell.span.clone(), "not a vendor in the catalog"),
+        None => (
+            asset
+                .text(AssetField::Kind)
+                .map_or(asset.span.clone(), |c| c.span.clone()),
+            "no vendor, brand, model or MAC address identifies this device",
+        ),
+    };
+    let mut f = Finding::new(
+        code.id(),
+        code.severity(),
+        format!("the vendor of {kind} {name} could not be identified"),
+        Label::new(asset.snippet.clone(), span, label),
+    );
+    f.asset_id = asset.id().map(str::to_string);
+    f.help = Some(code.help().to_string());
+    f.fingerprint = fingerprint(&[code.id(), f.file(), identity]);
+    f
 }
 
 /// What identifies an asset across edits: its id, else serial, else MAC,

@@ -116,6 +116,14 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
     let today = args.date.unwrap_or_else(|| jiff::Zoned::now().date());
 
     let policies = load::load_all(&config.policies, &config.ladder, &root)?;
+    let unknown = config.check_rule_ids(
+        policies
+            .iter()
+            .flat_map(|p| p.rules.iter().map(|r| r.id.as_str())),
+    );
+    if !unknown.is_empty() {
+        return Err(Fatal::Invalid(unknown));
+    }
     let catalog = Catalog::builtin();
 
     // Decide where the report goes before reading anything, so findings
@@ -136,7 +144,13 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
         })?)),
         None => Box::new(BufWriter::new(std::io::stdout().lock())),
     };
-    let mut stream = Stream::new(args.format.reporter(style), out);
+    let mut stream = Stream::new(args.format.reporter(style), out).with_severities(
+        config
+            .severities
+            .iter()
+            .map(|(id, s)| (id.get_ref().clone(), *s))
+            .collect(),
+    );
 
     let mut site_findings = Vec::new();
     let sites = read_sites(&config, &root, &mut site_findings, stream.summary_mut())?;

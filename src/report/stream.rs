@@ -7,7 +7,7 @@
 //! registers, found before any asset file is read) wait in a sorted queue
 //! and are merged in at their place.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::io::{self, Write};
 
 use crate::diag::{Finding, Severity};
@@ -27,6 +27,8 @@ pub struct Stream<'a> {
     summary: Summary,
     /// The first write error; writing stops there.
     error: Option<io::Error>,
+    /// Severity overrides by rule id (`None`: off).
+    severities: HashMap<String, Option<Severity>>,
 }
 
 impl<'a> Stream<'a> {
@@ -41,13 +43,36 @@ impl<'a> Stream<'a> {
             worst: None,
             summary: Summary::default(),
             error,
+            severities: HashMap::new(),
+        }
+    }
+
+    /// Overrides severities by rule id (`None` turns a rule off). This is
+    /// the one place a finding's severity changes after it is made.
+    pub fn with_severities(mut self, severities: HashMap<String, Option<Severity>>) -> Self {
+        self.severities = severities;
+        self
+    }
+
+    fn adjust(&self, mut finding: Finding) -> Option<Finding> {
+        match self.severities.get(&finding.rule) {
+            None => Some(finding),
+            Some(None) => None,
+            Some(Some(severity)) => {
+                finding.severity = *severity;
+                Some(finding)
+            }
         }
     }
 
     /// Queues findings about files not yet reached (they may be anywhere in
     /// the order).
     pub fn defer(&mut self, findings: impl IntoIterator<Item = Finding>) {
-        self.later.extend(findings);
+        let adjusted: Vec<Finding> = findings
+            .into_iter()
+            .filter_map(|f| self.adjust(f))
+            .collect();
+        self.later.extend(adjusted);
         self.later
             .make_contiguous()
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -55,7 +80,9 @@ impl<'a> Stream<'a> {
 
     /// Adds a finding of the file being read.
     pub fn push(&mut self, finding: Finding) {
-        self.local.push(finding);
+        if let Some(finding) = self.adjust(finding) {
+            self.local.push(finding);
+        }
     }
 
     /// Writes every held finding that sorts before byte `pos` of `file`.
