@@ -236,6 +236,8 @@ impl Engine<'_> {
             .or_else(|| asset.text(AssetField::Site).map(|c| c.value.to_string()));
         f.help = rule.help.clone();
         f.url = rule.url.clone();
+        f.rule_summary = Some(rule.summary.clone());
+        f.references = rule.references.clone();
         f.fingerprint = fingerprint(&[&rule.id, f.file(), identity]);
         f
     }

@@ -4,6 +4,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::diag::Code;
 use crate::source::{Position, Snippet, Span};
 
 /// How bad a finding is.
@@ -133,6 +134,11 @@ pub struct Finding {
     pub help: Option<String>,
     /// Where to read more.
     pub url: Option<String>,
+    /// The rule's one-line description (built-in codes: see
+    /// [`Finding::rule_summary`]).
+    pub rule_summary: Option<String>,
+    /// The rule's references (laws, statements, guidance).
+    pub references: Vec<String>,
     /// Stable identity: rule + asset identity + file.
     pub fingerprint: String,
 }
@@ -160,6 +166,8 @@ impl Finding {
             site_id: None,
             help: None,
             url: None,
+            rule_summary: None,
+            references: Vec::new(),
             fingerprint,
         }
     }
@@ -167,6 +175,21 @@ impl Finding {
     /// The file the finding is in.
     pub fn file(&self) -> &str {
         self.primary.file()
+    }
+
+    /// What the rule flags, in one line: the policy rule's summary, or the
+    /// built-in code's.
+    pub fn rule_summary(&self) -> Option<&str> {
+        self.rule_summary
+            .as_deref()
+            .or_else(|| Code::from_id(&self.rule).map(Code::summary))
+    }
+
+    /// What to do: the finding's help, or the built-in code's.
+    pub fn rule_help(&self) -> Option<&str> {
+        self.help
+            .as_deref()
+            .or_else(|| Code::from_id(&self.rule).map(Code::help))
     }
 
     /// The order findings are reported in: file, line, column, rule.
