@@ -6,6 +6,10 @@
 //! same file before `p` is final. Findings about other files (site
 //! registers, found before any asset file is read) wait in a sorted queue
 //! and are merged in at their place.
+//!
+//! One stream feeds several sinks (a reporter and where it writes): the
+//! `--format` report and the `--sarif-file`/`--summary-file` reports of the
+//! same run see the same findings in the same order.
 
 use std::collections::{HashMap, VecDeque};
 use std::io::{self, Write};
@@ -13,10 +17,28 @@ use std::io::{self, Write};
 use crate::diag::{Finding, Severity};
 use crate::report::{Reporter, Summary};
 
-/// A report being written.
-pub struct Stream<'a> {
+/// One report: a reporter, where it writes, and its first write error
+/// (writing to that sink stops there).
+struct Sink<'a> {
     reporter: Box<dyn Reporter>,
     out: Box<dyn Write + 'a>,
+    error: Option<io::Error>,
+}
+
+impl<'a> Sink<'a> {
+    fn new(mut reporter: Box<dyn Reporter>, mut out: Box<dyn Write + 'a>) -> Self {
+        let error = reporter.begin(&mut out).err();
+        Sink {
+            reporter,
+            out,
+            error,
+        }
+    }
+}
+
+/// Reports being written.
+pub struct Stream<'a> {
+    sinks: Vec<Sink<'a>>,
     /// Findings in files other than the current one, sorted.
     later: VecDeque<Finding>,
     /// Findings of the current file not yet written.
@@ -25,26 +47,28 @@ pub struct Stream<'a> {
     worst: Option<Severity>,
     /// Counts so far.
     summary: Summary,
-    /// The first write error; writing stops there.
-    error: Option<io::Error>,
     /// Severity overrides by rule id (`None`: off).
     severities: HashMap<String, Option<Severity>>,
 }
 
 impl<'a> Stream<'a> {
     /// Starts a report.
-    pub fn new(mut reporter: Box<dyn Reporter>, mut out: Box<dyn Write + 'a>) -> Self {
-        let error = reporter.begin(&mut out).err();
+    pub fn new(reporter: Box<dyn Reporter>, out: Box<dyn Write + 'a>) -> Self {
         Stream {
-            reporter,
-            out,
+            sinks: vec![Sink::new(reporter, out)],
             later: VecDeque::new(),
             local: Vec::new(),
             worst: None,
             summary: Summary::default(),
-            error,
             severities: HashMap::new(),
         }
+    }
+
+    /// Adds another report of the same findings (call before the first
+    /// finding is added).
+    pub fn with_sink(mut self, reporter: Box<dyn Reporter>, out: Box<dyn Write + 'a>) -> Self {
+        self.sinks.push(Sink::new(reporter, out));
+        self
     }
 
     /// Overrides severities by rule id (`None` turns a rule off). This is
@@ -139,8 +163,10 @@ impl<'a> Stream<'a> {
             Severity::Note => self.summary.notes += 1,
         }
         self.worst = self.worst.max(Some(finding.severity));
-        if self.error.is_none() {
-            self.error = self.reporter.finding(finding, &mut self.out).err();
+        for sink in &mut self.sinks {
+            if sink.error.is_none() {
+                sink.error = sink.reporter.finding(finding, &mut sink.out).err();
+            }
         }
     }
 
@@ -149,20 +175,33 @@ impl<'a> Stream<'a> {
         &mut self.summary
     }
 
-    /// Writes what is held and the end of the report; returns the summary
-    /// and the worst severity written.
+    /// Writes what is held and the end of every report; returns the summary
+    /// and the worst severity written, or the first write error (every
+    /// report is still ended, so one failing sink does not cut the others
+    /// short).
     pub fn finish(
         mut self,
         elapsed: std::time::Duration,
     ) -> io::Result<(Summary, Option<Severity>)> {
         self.flush_all();
         self.summary.elapsed = elapsed;
-        if let Some(e) = self.error {
-            return Err(e);
+        let mut first_error = None;
+        for mut sink in self.sinks {
+            let result = match sink.error.take() {
+                Some(e) => Err(e),
+                None => sink
+                    .reporter
+                    .end(&self.summary, &mut sink.out)
+                    .and_then(|()| sink.out.flush()),
+            };
+            if let Err(e) = result {
+                first_error.get_or_insert(e);
+            }
         }
-        self.reporter.end(&self.summary, &mut self.out)?;
-        self.out.flush()?;
-        Ok((self.summary, self.worst))
+        match first_error {
+            Some(e) => Err(e),
+            None => Ok((self.summary, self.worst)),
+        }
     }
 }
 
@@ -212,5 +251,19 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "a.csv@3 b.csv@10 b.csv@20 b.csv@40 b.csv@50 z.csv@1 "
         );
+    }
+
+    #[test]
+    fn every_sink_sees_the_same_findings_in_the_same_order() {
+        let (mut one, mut two) = (Vec::new(), Vec::new());
+        let mut stream = Stream::new(Box::new(Names), Box::new(&mut one))
+            .with_sink(Box::new(Names), Box::new(&mut two));
+        stream.defer([at("b.csv", 1)]);
+        stream.push(at("a.csv", 7));
+        stream.push(at("a.csv", 2));
+        let (summary, _) = stream.finish(Default::default()).unwrap();
+        assert_eq!(summary.notes, 3);
+        assert_eq!(one, two);
+        assert_eq!(String::from_utf8(one).unwrap(), "a.csv@2 a.csv@7 b.csv@1 ");
     }
 }
