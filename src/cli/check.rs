@@ -43,6 +43,12 @@ pub struct Args {
     /// Write the report to FILE instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// Also write a SARIF report of the same run to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub sarif_file: Option<PathBuf>,
+    /// Also write a Markdown report of the same run to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub summary_file: Option<PathBuf>,
     /// Exit 1 when a finding is at or above this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
@@ -136,15 +142,23 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
     };
     let inputs = inputs(&args, &config, &root)?;
     let out: Box<dyn Write> = match &args.output {
-        Some(path) => Box::new(BufWriter::new(File::create(path).map_err(|e| {
-            Invalid::plain(
-                "args::output",
-                format!("cannot write {}: {e}", path.display()),
-            )
-        })?)),
+        Some(path) => create(path, "args::output")?,
         None => Box::new(BufWriter::new(std::io::stdout().lock())),
     };
-    let mut stream = Stream::new(args.format.reporter(style), out).with_severities(
+    let mut stream = Stream::new(args.format.reporter(style), out);
+    for (path, format, code) in [
+        (&args.sarif_file, report::Format::Sarif, "args::sarif-file"),
+        (
+            &args.summary_file,
+            report::Format::Markdown,
+            "args::summary-file",
+        ),
+    ] {
+        if let Some(path) = path {
+            stream = stream.with_sink(format.reporter(style), create(path, code)?);
+        }
+    }
+    let mut stream = stream.with_severities(
         config
             .severities
             .iter()
@@ -193,6 +207,13 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
             ExitCode::SUCCESS
         },
     )
+}
+
+/// Creates a report file.
+fn create(path: &std::path::Path, code: &'static str) -> Result<Box<dyn Write>, Fatal> {
+    let file = File::create(path)
+        .map_err(|e| Invalid::plain(code, format!("cannot write {}: {e}", path.display())))?;
+    Ok(Box::new(BufWriter::new(file)))
 }
 
 /// One input of a run.

@@ -11,8 +11,12 @@ use serde::Serialize;
 
 use crate::diag::{Finding, Severity};
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 mod stream;
 
 pub use stream::Stream;
@@ -24,6 +28,15 @@ pub enum Format {
     Human,
     /// The versioned JSON document.
     Json,
+    /// SARIF 2.1.0 for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions annotations, plus a Markdown step summary when
+    /// `GITHUB_STEP_SUMMARY` is set.
+    Github,
+    /// A Markdown report: totals, counts by rule, site and vendor, findings.
+    Markdown,
+    /// JUnit XML for CI test-report readers.
+    Junit,
 }
 
 /// How to render, decided once per run.
@@ -43,6 +56,10 @@ impl Format {
         match self {
             Format::Human => Box::new(human::Human::new(style)),
             Format::Json => Box::<json::Json>::default(),
+            Format::Sarif => Box::<sarif::Sarif>::default(),
+            Format::Github => Box::new(github::Github::from_env()),
+            Format::Markdown => Box::<markdown::Markdown>::default(),
+            Format::Junit => Box::<junit::Junit>::default(),
         }
     }
 }
@@ -118,6 +135,12 @@ pub fn render(
 /// The one sort order: file, position, rule, message.
 pub fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
+
+/// Whether a finding's file name is a file in the repository (not a
+/// builtin policy such as `builtin:uk-gov`, nor `<stdin>`).
+pub fn is_repo_file(name: &str) -> bool {
+    !(name.starts_with("builtin:") || name.starts_with('<'))
 }
 
 /// Plural helper: `1 error`, `2 errors`.

@@ -1,0 +1,275 @@
+//! `--format markdown` (and `--summary-file`): a report for people, readable
+//! in a GitHub job summary, a pull-request comment or a repository view.
+//!
+//! Layout: a title and a totals table; findings counted by rule, by site and
+//! by vendor; then the table of findings with `file:line` links relative to
+//! the repository root (`[registers/x.csv:3](registers/x.csv#L3)`).
+//!
+//! The whole report is written in [`Reporter::end`], because the totals come
+//! first. Memory stays bounded: the counts hold one entry per distinct rule,
+//! site and vendor, and the table keeps at most [`Markdown::ROW_LIMIT`] rows
+//! (the report says how many were left out).
+//!
+//! Every cell is escaped: pipes and Markdown punctuation are
+//! backslash-escaped, line breaks become `<br>`, and a cell that would start
+//! with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so
+//! a spreadsheet the table is pasted into does not read it as a formula.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use crate::diag::{Finding, Severity};
+use crate::report::{is_repo_file, plural, Reporter, Summary};
+
+/// The Markdown reporter.
+#[derive(Default)]
+pub struct Markdown {
+    /// Findings by rule: counts by severity and what the rule flags.
+    by_rule: BTreeMap<String, RuleCount>,
+    /// Findings by site id (`None`: no site).
+    by_site: BTreeMap<Option<String>, usize>,
+    /// Findings by vendor id (`None`: no vendor identified).
+    by_vendor: BTreeMap<Option<String>, usize>,
+    /// The first rows of the findings table.
+    rows: Vec<String>,
+    /// Findings past the row limit.
+    omitted: usize,
+}
+
+#[derive(Default)]
+struct RuleCount {
+    errors: usize,
+    warnings: usize,
+    notes: usize,
+    summary: Option<String>,
+}
+
+impl Markdown {
+    /// Rows of the findings table; past this, the report says how many
+    /// were left out (a GitHub step summary holds at most 1 MiB).
+    pub const ROW_LIMIT: usize = 1000;
+
+    /// Writes the report, with `notes` (paragraphs) after the totals.
+    pub fn write_report(
+        &self,
+        summary: &Summary,
+        notes: &[String],
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        out.write_all(self.render(summary, notes).as_bytes())
+    }
+
+    fn render(&self, summary: &Summary, notes: &[String]) -> String {
+        let mut s = String::new();
+        // Writing to a String cannot fail.
+        let _ = self.render_into(&mut s, summary, notes);
+        s
+    }
+
+    fn render_into(&self, s: &mut String, summary: &Summary, notes: &[String]) -> std::fmt::Result {
+        writeln!(s, "## assetlint report\n")?;
+        let findings = summary.errors + summary.warnings + summary.notes;
+        if findings == 0 {
+            writeln!(s, "No findings.\n")?;
+        } else {
+            writeln!(
+                s,
+                "**{}, {}, {}**\n",
+                plural(summary.errors, "error", "errors"),
+                plural(summary.warnings, "warning", "warnings"),
+                plural(summary.notes, "note", "notes"),
+            )?;
+        }
+        writeln!(
+            s,
+            "| Files | Assets | Passed | Flagged | Not checkable | Errors | Warnings | Notes | Suppressed |"
+        )?;
+        writeln!(s, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|")?;
+        writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            summary.files,
+            summary.assets,
+            summary.passed,
+            summary.flagged,
+            summary.not_checkable,
+            summary.errors,
+            summary.warnings,
+            summary.notes,
+            summary.suppressed,
+        )?;
+        for note in notes {
+            writeln!(s, "> {}\n", note.replace('\n', " "))?;
+        }
+        if findings == 0 {
+            return Ok(());
+        }
+
+        writeln!(s, "### Findings by rule\n")?;
+        writeln!(s, "| Rule | Errors | Warnings | Notes | What it flags |")?;
+        writeln!(s, "|---|---:|---:|---:|---|")?;
+        for (rule, count) in &self.by_rule {
+            writeln!(
+                s,
+                "| {} | {} | {} | {} | {} |",
+                cell(rule),
+                count.errors,
+                count.warnings,
+                count.notes,
+                cell(count.summary.as_deref().unwrap_or("")),
+            )?;
+        }
+        writeln!(s)?;
+        for (title, column, counts) in [
+            ("Findings by site", "Site", &self.by_site),
+            ("Findings by vendor", "Vendor", &self.by_vendor),
+        ] {
+            writeln!(s, "### {title}\n")?;
+            writeln!(s, "| {column} | Findings |")?;
+            writeln!(s, "|---|---:|")?;
+            for (key, n) in counts {
+                let key = key.as_deref().map_or_else(|| "(none)".to_string(), cell);
+                writeln!(s, "| {key} | {n} |")?;
+            }
+            writeln!(s)?;
+        }
+
+        writeln!(s, "### Findings\n")?;
+        writeln!(s, "| Severity | Rule | Location | Asset | Message |")?;
+        writeln!(s, "|---|---|---|---|---|")?;
+        for row in &self.rows {
+            writeln!(s, "{row}")?;
+        }
+        if self.omitted > 0 {
+            writeln!(
+                s,
+                "\n… and {} not shown (the table stops at {} rows; the JSON and SARIF reports have them all).",
+                plural(self.omitted, "more finding", "more findings"),
+                Self::ROW_LIMIT
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl Reporter for Markdown {
+    fn finding(&mut self, f: &Finding, _out: &mut dyn Write) -> io::Result<()> {
+        let count = self.by_rule.entry(f.rule.clone()).or_default();
+        match f.severity {
+            Severity::Error => count.errors += 1,
+            Severity::Warning => count.warnings += 1,
+            Severity::Note => count.notes += 1,
+        }
+        if count.summary.is_none() {
+            count.summary = f.rule_summary().map(str::to_string);
+        }
+        *self.by_site.entry(f.site_id.clone()).or_default() += 1;
+        *self.by_vendor.entry(f.vendor_id.clone()).or_default() += 1;
+        if self.rows.len() < Self::ROW_LIMIT {
+            let (start, _) = f.primary.range();
+            self.rows.push(format!(
+                "| {} | {} | {} | {} | {} |",
+                f.severity,
+                cell(&f.rule),
+                link(f.file(), start.line),
+                f.asset_id.as_deref().map_or_else(String::new, cell),
+                cell(&f.message),
+            ));
+        } else {
+            self.omitted += 1;
+        }
+        Ok(())
+    }
+
+    fn end(&mut self, summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
+        self.write_report(summary, &[], out)
+    }
+}
+
+/// A `file:line` link relative to the repository root; plain text for
+/// names that are not files in the repository (`<stdin>`, `builtin:…`).
+fn link(file: &str, line: usize) -> String {
+    let text = cell(&format!("{file}:{line}"));
+    if !is_repo_file(file) {
+        return text;
+    }
+    format!("[{text}]({}#L{line})", percent_encode_path(file))
+}
+
+/// Escapes text for one cell of a GitHub-flavoured Markdown table.
+pub fn cell(text: &str) -> String {
+    let text = text.trim();
+    let mut out = String::with_capacity(text.len() + 2);
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        out.push('\'');
+    }
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' => {
+                if chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
+                out.push_str("<br>");
+            }
+            '\n' => out.push_str("<br>"),
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '|' | '*' | '_' | '`' | '[' | ']' | '~' | '#' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Percent-encodes a `/`-separated relative path for use in a URI
+/// reference: everything but RFC 3986 unreserved characters and `/`.
+pub fn percent_encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_escape_pipes_line_breaks_and_formulas() {
+        assert_eq!(cell("a | b"), "a \\| b");
+        assert_eq!(cell("one\ntwo\r\nthree"), "one<br>two<br>three");
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(cell("+1"), "'+1");
+        assert_eq!(cell("-2"), "'-2");
+        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(cell("  =x"), "'=x");
+        assert_eq!(cell("<script>"), "&lt;script&gt;");
+        assert_eq!(cell("[x](y)"), "\\[x\\](y)");
+        assert_eq!(cell("NBC-CCTV-0002"), "NBC-CCTV-0002");
+    }
+
+    #[test]
+    fn links_are_relative_and_encoded() {
+        assert_eq!(
+            link("registers/x.csv", 3),
+            "[registers/x.csv:3](registers/x.csv#L3)"
+        );
+        assert_eq!(
+            link("my registers/x_1.csv", 3),
+            "[my registers/x\\_1.csv:3](my%20registers/x_1.csv#L3)"
+        );
+        assert_eq!(link("<stdin>", 2), "&lt;stdin&gt;:2");
+    }
+}
