@@ -124,7 +124,7 @@ impl Reporter for Github {
         let dropped: usize = self.dropped.iter().sum();
         let note = (dropped > 0).then(|| {
             format!(
-                "{} not annotated: GitHub shows at most {} annotations of each severity per step ({} errors, {} warnings, {} notes left out); the step summary and the SARIF report list them all.",
+                "{} not annotated: GitHub shows at most {} annotations of each severity per step ({} errors, {} warnings, {} notes left out); the Markdown summary and the SARIF and JSON reports list every finding.",
                 plural(dropped, "finding was", "findings were"),
                 Self::PER_SEVERITY,
                 self.dropped[0],
@@ -228,7 +228,7 @@ mod tests {
             lines[20],
             "assetlint: 13 errors, 0 warnings, 13 notes; 6 findings were not annotated: GitHub shows \
              at most 10 annotations of each severity per step (3 errors, 0 warnings, 3 notes left out); \
-             the step summary and the SARIF report list them all."
+             the Markdown summary and the SARIF and JSON reports list every finding."
         );
     }
 }

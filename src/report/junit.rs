@@ -80,22 +80,33 @@ fn testcase(f: &Finding) -> String {
             "{open}>\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>\n",
             escape(&f.message),
             escape(&f.rule),
-            escape(&text)
+            escape_text(&text)
         ),
         Severity::Note => format!(
             "{open}>\n      <system-out>{}</system-out>\n    </testcase>\n",
-            escape(&text)
+            escape_text(&text)
         ),
     }
 }
 
-/// Escapes text for an XML 1.0 attribute value or element content.
-/// Characters XML 1.0 cannot hold become U+FFFD; line breaks and tabs are
-/// written as character references so attribute values keep them.
+/// Escapes text for an XML 1.0 attribute value. Characters XML 1.0 cannot
+/// hold become U+FFFD; line breaks and tabs are written as character
+/// references so the value keeps them.
 pub fn escape(text: &str) -> String {
+    escape_as(text, true)
+}
+
+/// Escapes text for XML 1.0 element content (line breaks stay as they
+/// are, but a carriage return is kept as a reference).
+pub fn escape_text(text: &str) -> String {
+    escape_as(text, false)
+}
+
+fn escape_as(text: &str, attribute: bool) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
+            '\n' | '\t' if !attribute => out.push(c),
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -161,5 +172,6 @@ mod tests {
             escape("a<b & \"c\" 'd'>\n\u{1}"),
             "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;&#10;\u{FFFD}"
         );
+        assert_eq!(escape_text("a\n<b>\r"), "a\n&lt;b&gt;&#13;");
     }
 }

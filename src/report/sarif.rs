@@ -153,13 +153,21 @@ fn rule_descriptor(id: &str, meta: &RuleMeta) -> Value {
     let summary = meta.summary.clone().unwrap_or_else(|| id.to_string());
     let mut full = summary.clone();
     if !meta.references.is_empty() {
+        if !full.ends_with('.') {
+            full.push('.');
+        }
         full.push_str(" References: ");
         full.push_str(&meta.references.join("; "));
     }
     let help = meta.help.clone().unwrap_or_else(|| summary.clone());
     let mut help_text = help.clone();
     let mut help_markdown = help;
-    let links: Vec<&String> = meta.url.iter().chain(&meta.references).collect();
+    let mut links: Vec<&String> = Vec::new();
+    for link in meta.url.iter().chain(&meta.references) {
+        if !links.contains(&link) {
+            links.push(link);
+        }
+    }
     if !links.is_empty() {
         help_text.push_str("\n\nReferences:");
         help_markdown.push_str("\n\n**References**\n");
