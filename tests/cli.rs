@@ -4,6 +4,9 @@
 //! - `stdin` (optional): piped to standard input;
 //! - `show` (optional): files the command writes, one per line, whose
 //!   contents are pinned too;
+//! - `env` (optional): `NAME=value` lines set in the command's environment
+//!   (`GITHUB_STEP_SUMMARY` is otherwise removed, so a run inside GitHub
+//!   Actions does not write to the real step summary);
 //! - every other file: the working directory the command runs in, copied to
 //!   a temporary directory that is made a repository root (an empty `.git`).
 //!
@@ -47,18 +50,26 @@ fn run_case(case: &Path) -> String {
         );
     } else {
         copy_dir(case, &work);
-        for meta in ["args", "stdin", "show"] {
+        for meta in ["args", "stdin", "show", "env"] {
             let _ = fs::remove_file(work.join(meta));
         }
     }
     fs::create_dir_all(work.join(".git")).unwrap();
     let stdin = fs::read(case.join("stdin")).ok();
+    let env: Vec<(String, String)> = fs::read_to_string(case.join("env"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
     let mut child = Command::new(env!("CARGO_BIN_EXE_assetlint"))
         .args(&args)
         .current_dir(&work)
         .env("NO_COLOR", "1")
         .env("COLUMNS", "100")
         .env_remove("CLICOLOR_FORCE")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .envs(env)
         .stdin(if stdin.is_some() {
             Stdio::piped()
         } else {
