@@ -231,7 +231,7 @@ fn sarif_passes_check_sarif() {
         .args(["--expect-tool", "assetlint"])
         .arg(&file)
         .output()
-        .unwrap();
+        .expect("python3 runs check_sarif.py");
     assert!(
         check.status.success(),
         "check_sarif.py failed:\n{}{}",

@@ -6,7 +6,9 @@
 //! job), and drops the rest silently. So this reporter keeps the first
 //! [`Github::PER_SEVERITY`] findings of each severity (in the one sort
 //! order), writes them at the end most severe first, and then one plain line
-//! with the totals and how many findings were not annotated.
+//! with the totals and how many findings were not annotated. Three
+//! severities at 10 each stay under the 50 per job, as long as assetlint
+//! is the only step that annotates.
 //!
 //! When `GITHUB_STEP_SUMMARY` names a file, the Markdown report
 //! ([`Markdown`]) is appended to it, with the same note about annotations.

@@ -261,6 +261,35 @@ mod tests {
     }
 
     #[test]
+    fn the_table_stops_at_the_row_limit_and_says_how_many_were_left_out() {
+        use crate::diag::Label;
+        use crate::source::Snippet;
+
+        let snippet = Snippet::whole("a.csv".into(), "x\n".repeat(10).into());
+        let mut markdown = Markdown::default();
+        let n = Markdown::ROW_LIMIT + 3;
+        for _ in 0..n {
+            let f = Finding::new(
+                "r",
+                Severity::Error,
+                "m",
+                Label::new(snippet.clone(), 2..3, ""),
+            );
+            markdown.finding(&f, &mut io::sink()).unwrap();
+        }
+        let summary = Summary {
+            errors: n,
+            ..Summary::default()
+        };
+        let text = markdown.render(&summary, &[]);
+        assert_eq!(text.matches("| error | r |").count(), Markdown::ROW_LIMIT);
+        assert!(text.ends_with(
+            "\n… and 3 more findings not shown (the table stops at 1000 rows; the JSON and SARIF reports have them all).\n"
+        ));
+        assert!(text.contains("| r | 1003 | 0 | 0 |"));
+    }
+
+    #[test]
     fn links_are_relative_and_encoded() {
         assert_eq!(
             link("registers/x.csv", 3),

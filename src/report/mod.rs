@@ -103,8 +103,10 @@ impl Summary {
     }
 }
 
-/// Renders findings in one format, as they come: reporters stream, so a
-/// run's memory does not grow with the number of findings.
+/// Renders findings in one format, as they come. Reporters stream where the
+/// format allows, so a run's memory does not grow with the number of
+/// findings; a format that must know every finding before it writes (SARIF's
+/// rules list) says so in its module doc.
 pub trait Reporter {
     /// Writes what comes before the first finding.
     fn begin(&mut self, _out: &mut dyn Write) -> io::Result<()> {
