@@ -13,6 +13,7 @@
 //! `load` holds the raw types and validation, `error` the diagnostics.
 
 mod error;
+mod index;
 mod load;
 
 use std::collections::{BTreeSet, HashMap};
@@ -21,6 +22,7 @@ use std::fmt;
 use crate::source::Span;
 
 pub use error::{CatalogError, ErrorKind};
+pub use index::{normalize_model, BannerIndex, FactRef, ModelIndex, OuiIndex};
 pub use load::is_slug;
 
 /// The builtin catalog's path, as shown in diagnostics.
@@ -158,6 +160,21 @@ impl Oui {
         Some(Oui { prefix, bits })
     }
 
+    /// A prefix from its value and length; `prefix` keeps only its `bits`
+    /// low bits.
+    pub fn from_parts(prefix: u64, bits: u8) -> Oui {
+        let bits = bits.min(48);
+        let mask = if bits == 0 {
+            0
+        } else {
+            u64::MAX >> (64 - u32::from(bits))
+        };
+        Oui {
+            prefix: prefix & mask,
+            bits,
+        }
+    }
+
     /// The prefix length in bits.
     pub fn bits(self) -> u8 {
         self.bits
@@ -197,6 +214,12 @@ pub struct Catalog {
     pub(crate) exact: HashMap<Box<str>, NameFact>,
     /// Names by their [`normalize`](crate::resolve::normalize::normalize) key.
     pub(crate) normalized: HashMap<Box<str>, NameFact>,
+    /// MAC prefixes by length.
+    pub(crate) oui_index: OuiIndex,
+    /// Model globs.
+    pub(crate) model_index: ModelIndex,
+    /// Banner strings.
+    pub(crate) banner_index: BannerIndex,
 }
 
 impl Catalog {
