@@ -22,7 +22,9 @@ use std::fmt;
 use crate::source::Span;
 
 pub use error::{CatalogError, ErrorKind};
-pub use index::{normalize_model, BannerIndex, FactRef, ModelIndex, OuiIndex};
+pub use index::{
+    normalize_model, normalize_model_spaced, BannerIndex, FactRef, ModelIndex, OuiIndex,
+};
 pub use load::is_slug;
 
 /// The builtin catalog's path, as shown in diagnostics.

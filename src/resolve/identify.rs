@@ -64,7 +64,9 @@ use std::collections::HashMap;
 
 use crate::diag::{Evidence, MatchKind};
 use crate::model::{Asset, AssetField, Value};
-use crate::resolve::catalog::{normalize_model, Catalog, FactRef, NameFact, NameKind, Oui};
+use crate::resolve::catalog::{
+    normalize_model, normalize_model_spaced, Catalog, FactRef, NameFact, NameKind, Oui,
+};
 use crate::resolve::mac::{is_universal, parse_mac};
 use crate::resolve::normalize::{is_default_ignorable, normalize_into};
 use crate::source::Span;
@@ -608,7 +610,8 @@ impl Catalog {
     }
 
     /// The first model glob (in catalog order) matching a model number,
-    /// after [`normalize_model`].
+    /// after [`normalize_model`] (spaces removed) or, failing that, with
+    /// each run of spaces read as `-` ([`normalize_model_spaced`]).
     pub fn match_model(&self, model: &str) -> Option<FactRef> {
         self.match_model_with(model, &mut Scratch::default())
     }
@@ -621,6 +624,11 @@ impl Catalog {
         if scratch.text.is_empty() {
             return None;
         }
+        let found = self.model_index.first(&scratch.text, &mut scratch.globs);
+        if found.is_some() || !model.trim().contains(char::is_whitespace) {
+            return found;
+        }
+        normalize_model_spaced(model, &mut scratch.text);
         self.model_index.first(&scratch.text, &mut scratch.globs)
     }
 

@@ -172,6 +172,16 @@ fn normalize_model_glob(glob: &str) -> String {
 /// full-width ASCII folded, and `_`, en and em dashes, hyphen look-alikes
 /// and the minus sign turned into `-`. Written into `out` (cleared first).
 pub fn normalize_model(model: &str, out: &mut String) {
+    normalize_model_as(model, None, out);
+}
+
+/// [`normalize_model`], but each run of white space inside the model is
+/// written as `-` (registers write `DS 2CD2043` for `DS-2CD2043`).
+pub fn normalize_model_spaced(model: &str, out: &mut String) {
+    normalize_model_as(model, Some('-'), out);
+}
+
+fn normalize_model_as(model: &str, space: Option<char>, out: &mut String) {
     out.clear();
     for c in model.trim().chars() {
         let c = match c {
@@ -179,7 +189,13 @@ pub fn normalize_model(model: &str, out: &mut String) {
             _ => c,
         };
         match c {
-            c if c.is_whitespace() => {}
+            c if c.is_whitespace() => {
+                if let Some(sep) = space {
+                    if !out.is_empty() && !out.ends_with(sep) {
+                        out.push(sep);
+                    }
+                }
+            }
             c if crate::resolve::normalize::is_default_ignorable(c) => {}
             '_' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2212}'
             | '\u{FE63}' => out.push('-'),
@@ -207,6 +223,10 @@ mod tests {
             normalize_model(input, &mut s);
             assert_eq!(s, want, "{input:?}");
         }
+        normalize_model_spaced(" DS 2CD  2043 ", &mut s);
+        assert_eq!(s, "DS-2CD-2043");
+        normalize_model_spaced("DS -2CD", &mut s);
+        assert_eq!(s, "DS-2CD");
     }
 
     fn vendor(ouis: &[&str]) -> Vendor {
