@@ -183,24 +183,28 @@ pub fn normalize_model_spaced(model: &str, out: &mut String) {
 
 fn normalize_model_as(model: &str, space: Option<char>, out: &mut String) {
     out.clear();
+    let mut pending = false;
     for c in model.trim().chars() {
         let c = match c {
             '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+            '_' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2212}'
+            | '\u{FE63}' => '-',
             _ => c,
         };
-        match c {
-            c if c.is_whitespace() => {
-                if let Some(sep) = space {
-                    if !out.is_empty() && !out.ends_with(sep) {
-                        out.push(sep);
-                    }
-                }
-            }
-            c if crate::resolve::normalize::is_default_ignorable(c) => {}
-            '_' | '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2212}'
-            | '\u{FE63}' => out.push('-'),
-            c => out.push(c.to_ascii_uppercase()),
+        if c.is_whitespace() {
+            pending = space.is_some();
+            continue;
         }
+        if crate::resolve::normalize::is_default_ignorable(c) {
+            continue;
+        }
+        if let (true, Some(sep)) = (pending, space) {
+            if c != sep && !out.is_empty() && !out.ends_with(sep) {
+                out.push(sep);
+            }
+        }
+        pending = false;
+        out.push(c.to_ascii_uppercase());
     }
 }
 
@@ -225,8 +229,10 @@ mod tests {
         }
         normalize_model_spaced(" DS 2CD  2043 ", &mut s);
         assert_eq!(s, "DS-2CD-2043");
-        normalize_model_spaced("DS -2CD", &mut s);
-        assert_eq!(s, "DS-2CD");
+        for spaced in ["DS -2CD", "DS- 2CD", "DS - 2CD"] {
+            normalize_model_spaced(spaced, &mut s);
+            assert_eq!(s, "DS-2CD", "{spaced:?}");
+        }
     }
 
     fn vendor(ouis: &[&str]) -> Vendor {
