@@ -13,6 +13,7 @@
 //! `load` holds the raw types and validation, `error` the diagnostics.
 
 mod error;
+mod glob;
 mod index;
 mod load;
 
@@ -195,13 +196,15 @@ impl Oui {
 
 impl fmt::Display for Oui {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let digits = usize::from(self.bits / 4);
-        let hex = format!("{:0width$X}", self.prefix, width = digits);
-        for (i, c) in hex.chars().enumerate() {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        let digits = u32::from(self.bits / 4);
+        for i in 0..digits {
             if i > 0 && i % 2 == 0 {
                 f.write_str(":")?;
             }
-            write!(f, "{c}")?;
+            let nibble = (self.prefix >> (4 * (digits - 1 - i))) & 0xF;
+            let c = HEX.get(nibble as usize).copied().unwrap_or(b'?');
+            fmt::Write::write_char(f, char::from(c))?;
         }
         Ok(())
     }
@@ -222,6 +225,8 @@ pub struct Catalog {
     pub(crate) model_index: ModelIndex,
     /// Banner strings.
     pub(crate) banner_index: BannerIndex,
+    /// Evidence texts of every fact.
+    pub(crate) fact_texts: crate::resolve::identify::FactTexts,
 }
 
 impl Catalog {

@@ -656,8 +656,30 @@ impl Catalog {
 
     /// How evidence names any catalog fact: `MA-L C0:56:E3 of hikvision`,
     /// `model pattern "DS-2C[DE]*" of hikvision`, `banner "Hikvision-Webs"
-    /// of hikvision`, or a name as in [`describe`](Self::describe).
+    /// of hikvision`, or a name as in [`describe`](Self::describe). The
+    /// texts are made once when the catalog loads.
     pub fn describe_fact(&self, fact: Fact) -> String {
+        let texts = &self.fact_texts;
+        let found = match fact {
+            Fact::Name(n) => texts
+                .names
+                .get(n.vendor)
+                .and_then(|k| {
+                    let pos = NameKind::ALL.iter().position(|&x| x == n.kind)?;
+                    k.get(pos)
+                })
+                .and_then(|l| l.get(n.item)),
+            Fact::Model(f) => texts.models.get(f.vendor).and_then(|l| l.get(f.item)),
+            Fact::Oui(_, f) => texts.ouis.get(f.vendor).and_then(|l| l.get(f.item)),
+            Fact::Banner(f) => texts.banners.get(f.vendor).and_then(|l| l.get(f.item)),
+        };
+        match found {
+            Some(text) => text.to_string(),
+            None => self.format_fact(fact),
+        }
+    }
+
+    fn format_fact(&self, fact: Fact) -> String {
         let vendor = |f: FactRef| self.get(f.vendor);
         let id = |f: FactRef| vendor(f).map_or("", |v| v.id.as_str());
         match fact {
@@ -889,6 +911,53 @@ impl Catalog {
             ));
         }
         self.choose(hits)
+    }
+}
+
+/// The evidence text of every catalog fact, by vendor and position, made
+/// once at load so identification copies instead of formatting.
+#[derive(Clone, Debug, Default)]
+pub struct FactTexts {
+    names: Vec<Vec<Vec<Box<str>>>>,
+    models: Vec<Vec<Box<str>>>,
+    ouis: Vec<Vec<Box<str>>>,
+    banners: Vec<Vec<Box<str>>>,
+}
+
+impl FactTexts {
+    /// The texts of every fact of `catalog`.
+    pub fn build(catalog: &Catalog) -> FactTexts {
+        let mut t = FactTexts::default();
+        for (vendor, v) in catalog.vendors().iter().enumerate() {
+            let names = NameKind::ALL
+                .iter()
+                .map(|&kind| {
+                    (0..v.names(kind).len())
+                        .map(|item| catalog.describe(NameFact { vendor, kind, item }).into())
+                        .collect()
+                })
+                .collect();
+            t.names.push(names);
+            let each = |n: usize, f: &dyn Fn(FactRef) -> Fact| -> Vec<Box<str>> {
+                (0..n)
+                    .map(|item| catalog.format_fact(f(FactRef { vendor, item })).into())
+                    .collect()
+            };
+            t.models.push(each(v.models.len(), &Fact::Model));
+            t.ouis.push(
+                v.ouis
+                    .iter()
+                    .enumerate()
+                    .map(|(item, &oui)| {
+                        catalog
+                            .format_fact(Fact::Oui(oui, FactRef { vendor, item }))
+                            .into()
+                    })
+                    .collect(),
+            );
+            t.banners.push(each(v.banners.len(), &Fact::Banner));
+        }
+        t
     }
 }
 

@@ -26,46 +26,48 @@
 /// assert_eq!(parse_mac("c0:56:e3"), None);
 /// ```
 pub fn parse_mac(text: &str) -> Option<u64> {
-    let text = text.trim();
-    if text.len() > 32 {
+    let bytes = text.trim().as_bytes();
+    if bytes.len() > 32 {
         return None;
     }
-    let sep = text.bytes().find(|b| !b.is_ascii_hexdigit());
-    match sep {
-        None => bare(text),
-        Some(b'.') => groups(text, '.', 3, 4, 4),
-        Some(b @ (b':' | b'-' | b' ')) => groups(text, char::from(b), 6, 1, 2),
-        Some(_) => None,
-    }
-}
-
-/// Twelve hex digits, no separators.
-fn bare(text: &str) -> Option<u64> {
-    if text.len() != 12 {
-        return None;
-    }
-    u64::from_str_radix(text, 16).ok()
-}
-
-/// `count` groups separated by `sep`, each of `min..=max` hex digits, each
-/// worth `48 / count` bits.
-fn groups(text: &str, sep: char, count: usize, min: usize, max: usize) -> Option<u64> {
+    // The first non-hex byte is the separator; it fixes the grouping.
+    let (sep, count, min, max) = match bytes.iter().find(|b| !b.is_ascii_hexdigit()) {
+        None => (None, 1, 12, 12),
+        Some(b'.') => (Some(b'.'), 3, 4, 4),
+        Some(&b @ (b':' | b'-' | b' ')) => (Some(b), 6, 1, 2),
+        Some(_) => return None,
+    };
     let width = 48 / count;
-    let mut value: u64 = 0;
-    let mut seen = 0;
-    for group in text.split(sep) {
-        seen += 1;
-        if seen > count
-            || group.len() < min
-            || group.len() > max
-            || !group.bytes().all(|b| b.is_ascii_hexdigit())
-        {
+    let (mut value, mut group, mut digits, mut groups) = (0u64, 0u64, 0usize, 0usize);
+    for &b in bytes {
+        if Some(b) == sep {
+            if digits < min {
+                return None;
+            }
+            value = (value << width) | group;
+            (group, digits, groups) = (0, 0, groups + 1);
+            continue;
+        }
+        digits += 1;
+        if digits > max {
             return None;
         }
-        let g = u64::from_str_radix(group, 16).ok()?;
-        value = (value << width) | g;
+        group = (group << 4) | u64::from(hex_value(b)?);
     }
-    (seen == count).then_some(value)
+    if digits < min || groups + 1 != count {
+        return None;
+    }
+    Some((value << width) | group)
+}
+
+/// The value of one ASCII hex digit.
+fn hex_value(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
 }
 
 /// Whether a MAC is a universally administered unicast address, the only

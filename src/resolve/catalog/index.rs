@@ -3,10 +3,12 @@
 //! Aho–Corasick automaton. Matching afterwards only hashes and scans.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind as AcMatchKind};
 use globset::{Candidate, GlobBuilder, GlobSet, GlobSetBuilder};
 
+use super::glob::SimpleGlob;
 use super::{Oui, Vendor};
 
 /// A catalog fact of a list field: the vendor and the position in its list.
@@ -18,12 +20,38 @@ pub struct FactRef {
     pub item: usize,
 }
 
+/// A multiply-mix hasher for the integer keys of the indexes (MAC
+/// prefixes, two-byte model stems): keys are not attacker-chosen hash
+/// flooding material (they come from the catalog), and SipHash would cost
+/// more than the rest of a MAC lookup.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        let x = (self.0.rotate_left(26) ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = x ^ (x >> 32);
+    }
+}
+
+type KeyMap<K, V> = HashMap<K, V, BuildHasherDefault<KeyHasher>>;
+
 /// IEEE prefixes in one hash map per prefix length, longest first, so a
 /// lookup is at most three hashes and the longest registered prefix wins
 /// (an MA-S block inside another company's MA-L is the MA-S owner's).
 #[derive(Clone, Debug, Default)]
 pub struct OuiIndex {
-    by_len: Vec<(u8, HashMap<u64, FactRef>)>,
+    by_len: Vec<(u8, KeyMap<u64, FactRef>)>,
 }
 
 impl OuiIndex {
@@ -32,11 +60,11 @@ impl OuiIndex {
         let pos = match self.by_len.iter().position(|(b, _)| *b <= bits) {
             Some(p) if self.by_len[p].0 == bits => p,
             Some(p) => {
-                self.by_len.insert(p, (bits, HashMap::new()));
+                self.by_len.insert(p, (bits, KeyMap::default()));
                 p
             }
             None => {
-                self.by_len.push((bits, HashMap::new()));
+                self.by_len.push((bits, KeyMap::default()));
                 self.by_len.len() - 1
             }
         };
@@ -66,11 +94,21 @@ impl OuiIndex {
     }
 }
 
-/// Model globs, compiled into one set, case-insensitive.
+/// Model globs, case-insensitive. When every glob is in the simple subset
+/// ([`SimpleGlob`]), ASCII models are matched by those, bucketed by their
+/// first two bytes so a model only meets the globs of its own stem; the
+/// compiled `GlobSet` answers for everything else.
 #[derive(Clone, Debug, Default)]
 pub struct ModelIndex {
     set: GlobSet,
     facts: Vec<FactRef>,
+    /// Every glob in simple form, in `facts` order, if all are simple.
+    simple: Option<Vec<SimpleGlob>>,
+    /// Glob indices (ascending) by the first two bytes of their literal
+    /// start, upper case.
+    stems: KeyMap<[u8; 2], Vec<usize>>,
+    /// Glob indices (ascending) without a literal two-byte start.
+    unstemmed: Vec<usize>,
 }
 
 impl ModelIndex {
@@ -80,9 +118,36 @@ impl ModelIndex {
         if self.facts.is_empty() {
             return None;
         }
+        let index = match &self.simple {
+            Some(simple) if model.is_ascii() => {
+                let bytes = model.as_bytes();
+                let bucket = match bytes {
+                    [a, b, ..] => self
+                        .stems
+                        .get(&[a.to_ascii_uppercase(), b.to_ascii_uppercase()])
+                        .map_or(&[][..], Vec::as_slice),
+                    _ => &[],
+                };
+                let hit = |list: &[usize]| {
+                    list.iter()
+                        .copied()
+                        .find(|&i| simple.get(i).is_some_and(|g| g.matches(bytes)))
+                };
+                match (hit(bucket), hit(&self.unstemmed)) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                }
+            }
+            _ => self.first_in_set(model, hits),
+        };
+        index.and_then(|i| self.facts.get(i).copied())
+    }
+
+    /// The first matching glob's index, by the `GlobSet`.
+    fn first_in_set(&self, model: &str, hits: &mut Vec<usize>) -> Option<usize> {
         self.set
             .matches_candidate_into(&Candidate::new(model), hits);
-        hits.iter().min().and_then(|&i| self.facts.get(i).copied())
+        hits.iter().min().copied()
     }
 }
 
@@ -109,6 +174,7 @@ pub(super) fn build(vendors: &[Vendor]) -> (OuiIndex, ModelIndex, BannerIndex) {
     let mut ouis = OuiIndex::default();
     let mut globs = GlobSetBuilder::new();
     let mut model_facts = Vec::new();
+    let mut model_globs: Vec<String> = Vec::new();
     let mut patterns: Vec<&str> = Vec::new();
     let mut banner_facts = Vec::new();
     for (vendor, v) in vendors.iter().enumerate() {
@@ -123,6 +189,7 @@ pub(super) fn build(vendors: &[Vendor]) -> (OuiIndex, ModelIndex, BannerIndex) {
             if let Ok(glob) = glob {
                 globs.add(glob);
                 model_facts.push(FactRef { vendor, item });
+                model_globs.push(normalize_model_glob(model));
             }
         }
         for (item, banner) in v.banners.iter().enumerate() {
@@ -134,9 +201,22 @@ pub(super) fn build(vendors: &[Vendor]) -> (OuiIndex, ModelIndex, BannerIndex) {
     }
     let set = globs.build().unwrap_or_else(|_| GlobSet::empty());
     let models = if set.len() == model_facts.len() {
+        let simple: Option<Vec<SimpleGlob>> =
+            model_globs.iter().map(|g| SimpleGlob::new(g)).collect();
+        let mut stems: KeyMap<[u8; 2], Vec<usize>> = KeyMap::default();
+        let mut unstemmed = Vec::new();
+        for (i, g) in model_globs.iter().enumerate() {
+            match literal_stem(g) {
+                Some(stem) => stems.entry(stem).or_default().push(i),
+                None => unstemmed.push(i),
+            }
+        }
         ModelIndex {
             set,
             facts: model_facts,
+            simple,
+            stems,
+            unstemmed,
         }
     } else {
         ModelIndex::default()
@@ -159,6 +239,18 @@ pub(super) fn build(vendors: &[Vendor]) -> (OuiIndex, ModelIndex, BannerIndex) {
         ac,
     };
     (ouis, models, banners)
+}
+
+/// The first two bytes of a glob when both are literal ASCII letters,
+/// digits or `-`, upper-cased: every text it matches starts with them.
+fn literal_stem(glob: &str) -> Option<[u8; 2]> {
+    let plain = |b: &u8| b.is_ascii_alphanumeric() || *b == b'-';
+    match glob.as_bytes() {
+        [a, b, ..] if plain(a) && plain(b) => {
+            Some([a.to_ascii_uppercase(), b.to_ascii_uppercase()])
+        }
+        _ => None,
+    }
 }
 
 /// A model glob as written, with the model normalisation applied to its
@@ -239,6 +331,37 @@ mod tests {
         Vendor {
             ouis: ouis.iter().filter_map(|o| Oui::parse(o)).collect(),
             ..Vendor::default()
+        }
+    }
+
+    #[test]
+    fn simple_globs_agree_with_the_glob_set() {
+        let c = crate::resolve::catalog::Catalog::builtin();
+        let index = &c.model_index;
+        assert!(index.simple.is_some(), "every builtin model glob is simple");
+        let corpus = include_str!("../../../tests/fixtures/identify/models.tsv");
+        let mut models: Vec<String> = corpus
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split('\t').next())
+            .map(|m| {
+                let mut s = String::new();
+                normalize_model(m, &mut s);
+                s
+            })
+            .collect();
+        models.extend(
+            [
+                "", "D", "DS", "DS-", "DS-2C", "IPC-H", "NVR608", "TPC-AB1", "HW-",
+            ]
+            .map(String::from),
+        );
+        let mut hits = Vec::new();
+        for m in &models {
+            let by_set = index
+                .first_in_set(m, &mut hits)
+                .and_then(|i| index.facts.get(i).copied());
+            assert_eq!(index.first(m, &mut hits), by_set, "{m:?}");
         }
     }
 

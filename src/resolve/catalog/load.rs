@@ -290,6 +290,7 @@ impl Validator {
         catalog.oui_index = ouis;
         catalog.model_index = models;
         catalog.banner_index = banners;
+        catalog.fact_texts = crate::resolve::identify::FactTexts::build(&catalog);
         catalog
     }
 
