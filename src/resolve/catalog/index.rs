@@ -95,9 +95,10 @@ impl OuiIndex {
 }
 
 /// Model globs, case-insensitive. When every glob is in the simple subset
-/// ([`SimpleGlob`]), ASCII models are matched by those, bucketed by their
-/// first two bytes so a model only meets the globs of its own stem; the
-/// compiled `GlobSet` answers for everything else.
+/// (literals, `*`, `?`, classes), ASCII models are matched by a small
+/// matcher, with the globs bucketed by their first two bytes so a model
+/// only meets the globs of its own stem; the compiled `GlobSet` answers for
+/// everything else.
 #[derive(Clone, Debug, Default)]
 pub struct ModelIndex {
     set: GlobSet,
