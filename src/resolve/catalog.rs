@@ -13,6 +13,8 @@
 //! `load` holds the raw types and validation, `error` the diagnostics.
 
 mod error;
+mod glob;
+mod index;
 mod load;
 
 use std::collections::{BTreeSet, HashMap};
@@ -21,6 +23,9 @@ use std::fmt;
 use crate::source::Span;
 
 pub use error::{CatalogError, ErrorKind};
+pub use index::{
+    normalize_model, normalize_model_spaced, BannerIndex, FactRef, ModelIndex, OuiIndex,
+};
 pub use load::is_slug;
 
 /// The builtin catalog's path, as shown in diagnostics.
@@ -158,6 +163,21 @@ impl Oui {
         Some(Oui { prefix, bits })
     }
 
+    /// A prefix from its value and length; `prefix` keeps only its `bits`
+    /// low bits.
+    pub fn from_parts(prefix: u64, bits: u8) -> Oui {
+        let bits = bits.min(48);
+        let mask = if bits == 0 {
+            0
+        } else {
+            u64::MAX >> (64 - u32::from(bits))
+        };
+        Oui {
+            prefix: prefix & mask,
+            bits,
+        }
+    }
+
     /// The prefix length in bits.
     pub fn bits(self) -> u8 {
         self.bits
@@ -176,13 +196,15 @@ impl Oui {
 
 impl fmt::Display for Oui {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let digits = usize::from(self.bits / 4);
-        let hex = format!("{:0width$X}", self.prefix, width = digits);
-        for (i, c) in hex.chars().enumerate() {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        let digits = u32::from(self.bits / 4);
+        for i in 0..digits {
             if i > 0 && i % 2 == 0 {
                 f.write_str(":")?;
             }
-            write!(f, "{c}")?;
+            let nibble = (self.prefix >> (4 * (digits - 1 - i))) & 0xF;
+            let c = HEX.get(nibble as usize).copied().unwrap_or(b'?');
+            fmt::Write::write_char(f, char::from(c))?;
         }
         Ok(())
     }
@@ -197,6 +219,14 @@ pub struct Catalog {
     pub(crate) exact: HashMap<Box<str>, NameFact>,
     /// Names by their [`normalize`](crate::resolve::normalize::normalize) key.
     pub(crate) normalized: HashMap<Box<str>, NameFact>,
+    /// MAC prefixes by length.
+    pub(crate) oui_index: OuiIndex,
+    /// Model globs.
+    pub(crate) model_index: ModelIndex,
+    /// Banner strings.
+    pub(crate) banner_index: BannerIndex,
+    /// Evidence texts of every fact.
+    pub(crate) fact_texts: crate::resolve::identify::FactTexts,
 }
 
 impl Catalog {

@@ -1,56 +1,150 @@
 //! Asset → vendor identification, with the evidence for it.
 //!
-//! Identification runs a fixed table of [`Matcher`]s over an asset. Each
-//! matcher reads one kind of field and pushes [`Signal`]s: a vendor, how
-//! strongly the signal ties the asset to it ([`Strength`]), and the
-//! [`Evidence`] to show. This first cut has name matchers only:
+//! Identification runs a fixed table of [`Matcher`]s ([`MATCHERS`]) over an
+//! asset. Each reads one field and records hits: a vendor, how strongly the
+//! hit ties the asset to it ([`Strength`]), and the catalog fact that
+//! matched. The strongest hit decides; every hit is kept as [`Evidence`].
 //!
-//! | field    | matches                                    | strength     |
-//! |----------|--------------------------------------------|--------------|
-//! | `brand`  | any catalog name, alias, brand, subsidiary | [`Strength::Branded`]  |
-//! | `vendor` | the same                                   | [`Strength::Declared`] |
-//! | `model`  | the same, only when the whole text is one  | [`Strength::Mention`]  |
+//! | field      | matches                                         | how        | strength              |
+//! |------------|-------------------------------------------------|------------|-----------------------|
+//! | `mac`      | IEEE prefix, longest first (MA-S, MA-M, MA-L)   | pattern    | [`Strength::Oui`]      |
+//! | `model`    | model glob, on the normalised model             | pattern    | [`Strength::Model`]    |
+//! | `firmware` | banner string, as a substring                   | pattern    | [`Strength::Banner`]   |
+//! | `hostname` | banner string, as a substring                   | pattern    | [`Strength::Banner`]   |
+//! | `brand`    | catalog name, alias, brand or subsidiary        | exact/norm | [`Strength::Branded`]  |
+//! | `vendor`   | the same                                        | exact/norm | [`Strength::Declared`] |
+//! | `model`    | the same, only when the whole text is one       | exact/norm | [`Strength::Mention`]  |
+//! | `hostname` | the same, on one word of the text               | exact/norm | [`Strength::Mention`]  |
+//! | `firmware` | the same, on one word of the text               | exact/norm | [`Strength::Mention`]  |
 //!
-//! Model globs, MAC prefixes and banners are further rows of the table with
-//! their own strengths; nothing else changes when they land.
+//! **Why this order.** Strength follows how hard a signal is to get wrong
+//! or to relabel:
 //!
-//! **Choosing the vendor.** The strongest signal wins; among equals, the
-//! table order. So when `vendor` and `brand` disagree, the brand wins: a
-//! relabelled or branded device is made by the brand's group (an `EZVIZ`
-//! camera declared as "Generic" is Hikvision's). One exception: when the
-//! winner is a reported relabeller whose `oem_for` names the vendor another
-//! signal points to (brand `LTS`, vendor `Hikvision`), both agree on who made
-//! it, and the maker is chosen. Every signal is kept as evidence, the
-//! chosen vendor's first, and the other vendors named are in
-//! [`Identification::others`], so a later check can report a declaration
-//! that disagrees with stronger evidence.
+//! - an **OUI** is assigned by the IEEE to the company that made the network
+//!   interface; a relabeller's sticker does not change it, and nobody types
+//!   it by hand as a claim about the vendor;
+//! - a **model number** stem (`DS-2CD…`, `IPC-HDW…`) is the maker's own
+//!   scheme and survives relabelling; the globs are chosen not to catch
+//!   other makers' schemes, but a model cell is typed by people;
+//! - a **banner** (`Hikvision-Webs`, `Dahua Rtsp Server`) comes from the
+//!   firmware, so it shows lineage, but firmware text is copied between
+//!   products and can be proxied;
+//! - a **brand** is what is printed on the device: better than what a
+//!   register declares, but exactly what relabelling changes;
+//! - the **declared vendor** is what somebody wrote in the register;
+//! - a **mention** is a name found in another field: incidental.
 //!
-//! **Speed.** Per field: one hash lookup of the trimmed text in the exact
-//! index; only on a miss, one normalisation into a reused buffer and one
-//! lookup in the normalised index. No regex, no allocation on a miss
-//! beyond the buffer, and values longer than [`MAX_NAME_INPUT`] bytes are
-//! not looked up at all.
+//! **Choosing the vendor.** The strongest hit wins; among equals, the table
+//! order. One exception: when the winner is a reported relabeller whose
+//! `oem_for` names the vendor another hit points to (brand `LTS`, vendor
+//! `Hikvision`), both agree on who made it, and the maker is chosen.
+//!
+//! **Disagreement.** When the deciding evidence is stronger than the
+//! declared vendor and points elsewhere, [`Identification::mismatch`] says
+//! so (see [`Mismatch`]): the declaration names another vendor, is generic
+//! (`Generic`, `N/A`, `OEM`, `-`; see [`GENERIC_DECLARATIONS`]), or names
+//! nothing in the catalog. A relabeller declared for its maker's device,
+//! or the maker declared for its relabeller's, is not a disagreement.
+//!
+//! **Precision.** Names match only as whole values (or, for mentions, whole
+//! words of at least [`MIN_MENTION_LEN`] bytes): `Hikari`, `Dahlia` and
+//! `Hikma` are not Hikvision or Dahua. There is no edit-distance matching;
+//! common misspellings are explicit catalog aliases, checked at load time
+//! not to collide with another vendor's names.
+//!
+//! **Speed.** Hits are small `Copy` records in one vector; evidence text is
+//! built only for the result. Per field: one hash lookup of the trimmed text
+//! in the exact name index and, on a miss, one normalisation into a reused
+//! buffer; MACs are parsed without allocating and looked up in at most
+//! three hash maps; models go through one precompiled `GlobSet`, banners
+//! through one Aho–Corasick automaton. [`Resolver`](crate::resolve::resolver::Resolver)
+//! adds a memo of name results for registers that repeat the same texts.
+
+use std::collections::HashMap;
 
 use crate::diag::{Evidence, MatchKind};
-use crate::model::{Asset, AssetField};
-use crate::resolve::catalog::{Catalog, NameFact};
-use crate::resolve::normalize::normalize_into;
+use crate::model::{Asset, AssetField, Value};
+use crate::resolve::catalog::{
+    normalize_model, normalize_model_spaced, Catalog, FactRef, NameFact, NameKind, Oui,
+};
+use crate::resolve::mac::{is_universal, parse_mac};
+use crate::resolve::normalize::{is_default_ignorable, normalize_into};
+use crate::source::Span;
 
 /// Longest field value (in bytes) that is looked up as a name. No catalog
 /// name comes near it; longer cells are free text.
 pub const MAX_NAME_INPUT: usize = 512;
 
-/// How strongly a signal ties an asset to a vendor; later variants are
-/// stronger.
+/// How much of a free-text field (firmware, hostname) is scanned for
+/// banners and mentions, in bytes.
+pub const MAX_TEXT_INPUT: usize = 4096;
+
+/// Shortest word (in bytes) of a free-text field that is looked up as a
+/// name: three-letter names (`LTS`, `ZTE`, `HYT`) are common abbreviations
+/// in free text (`Ubuntu 22.04 LTS`) and count only as whole values.
+pub const MIN_MENTION_LEN: usize = 4;
+
+/// Normalised keys of declarations that name no vendor, sorted (a test
+/// checks): `Generic`, `Unknown`, `N/A`, `OEM`, `white label`, `-`, …
+pub const GENERIC_DECLARATIONS: &[&str] = &[
+    "",
+    "generic",
+    "na",
+    "noname",
+    "nonbranded",
+    "none",
+    "notknown",
+    "oem",
+    "other",
+    "tbc",
+    "tbd",
+    "unbranded",
+    "unknown",
+    "whitelabel",
+];
+
+/// How strongly a hit ties an asset to a vendor; later variants are
+/// stronger (see the module docs for why).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Strength {
-    /// Another field's whole text is a catalog name (a brand written in the
-    /// model column).
+    /// A catalog name in another field: the whole model text, or a word of
+    /// the hostname or firmware.
     Mention,
     /// The declared manufacturer (`vendor` field) is a catalog name.
     Declared,
     /// The brand on the device (`brand` field) is a catalog name.
     Branded,
+    /// A banner string of the catalog in the firmware or hostname.
+    Banner,
+    /// A model glob of the catalog matches the model.
+    Model,
+    /// An IEEE prefix of the catalog matches a MAC address.
+    Oui,
+}
+
+impl Strength {
+    /// Every strength, weakest first.
+    pub const ALL: &'static [Strength] = &[
+        Strength::Mention,
+        Strength::Declared,
+        Strength::Branded,
+        Strength::Banner,
+        Strength::Model,
+        Strength::Oui,
+    ];
+
+    /// The lowercase word used in output: `mention`, `declared`, `brand`,
+    /// `banner`, `model`, `oui`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Strength::Mention => "mention",
+            Strength::Declared => "declared",
+            Strength::Branded => "brand",
+            Strength::Banner => "banner",
+            Strength::Model => "model",
+            Strength::Oui => "oui",
+        }
+    }
 }
 
 /// Which vendor an asset is, and why.
@@ -58,14 +152,67 @@ pub enum Strength {
 pub struct Identification {
     /// Index into the catalog.
     pub vendor: usize,
-    /// The facts that matched: the chosen vendor's, strongest first, then
-    /// those that pointed elsewhere, strongest first.
-    pub evidence: Vec<Evidence>,
-    /// The strength of the strongest evidence for the chosen vendor.
+    /// The strength of the deciding evidence (`evidence[0]`).
     pub strength: Strength,
+    /// The facts that matched: the chosen vendor's, strongest first (the
+    /// first one decided), then those that pointed elsewhere, strongest
+    /// first.
+    pub evidence: Vec<Evidence>,
+    /// For each entry of `evidence`, at the same position: the vendor it
+    /// points to and its strength.
+    pub support: Vec<Support>,
     /// Other vendors that some evidence pointed to, strongest first: a
     /// disagreeing declaration, or the relabeller of the chosen vendor.
     pub others: Vec<usize>,
+    /// Set when stronger evidence contradicts the declared vendor.
+    pub mismatch: Option<Mismatch>,
+}
+
+impl Identification {
+    /// The deciding evidence.
+    pub fn decided(&self) -> Option<&Evidence> {
+        self.evidence.first()
+    }
+
+    /// The field of the deciding evidence: `mac`, `model`, `firmware`,
+    /// `hostname`, `brand`, `vendor` (or, from [`Catalog::lookup`], `name`,
+    /// `model`, `mac`, `banner`).
+    pub fn matched_by(&self) -> &str {
+        self.decided().map_or("", |e| e.field.as_str())
+    }
+
+    /// Every field that supports the chosen vendor, strongest first, each
+    /// once.
+    pub fn fields(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for (e, s) in self.evidence.iter().zip(&self.support) {
+            if s.vendor == self.vendor && !out.contains(&e.field.as_str()) {
+                out.push(e.field.as_str());
+            }
+        }
+        out
+    }
+}
+
+/// What one piece of evidence supports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Support {
+    /// Index of the vendor it points to.
+    pub vendor: usize,
+    /// How strongly.
+    pub strength: Strength,
+}
+
+/// A declared vendor that stronger evidence contradicts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mismatch {
+    /// The `vendor` field: its value and span; `fact` is the catalog name it
+    /// matched, or says that it is generic or not in the catalog.
+    pub declared: Evidence,
+    /// The vendor the declaration resolves to, if any.
+    pub declared_vendor: Option<usize>,
+    /// The evidence that decided (a copy of `evidence[0]`).
+    pub decided: Evidence,
 }
 
 /// A catalog name that a text matched.
@@ -78,35 +225,103 @@ pub struct NameMatch {
     pub how: MatchKind,
 }
 
-/// One piece of evidence for one vendor.
+/// The catalog fact behind a hit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fact {
+    /// A name, alias, brand or subsidiary.
+    Name(NameFact),
+    /// A model glob.
+    Model(FactRef),
+    /// An IEEE prefix (the listed block) and its catalog entry.
+    Oui(Oui, FactRef),
+    /// A banner string.
+    Banner(FactRef),
+}
+
+/// One match of one field: cheap to make, turned into [`Evidence`] only for
+/// the result.
 #[derive(Clone, Debug)]
-pub struct Signal {
+pub struct Hit<'a> {
     /// Index of the vendor it points to.
     pub vendor: usize,
     /// How strongly.
     pub strength: Strength,
-    /// What to show.
-    pub evidence: Evidence,
+    /// The field's name in evidence.
+    pub field: &'static str,
+    /// The text that matched (the whole field value, or one MAC of a list).
+    pub value: &'a str,
+    /// The catalog fact.
+    pub fact: Fact,
+    /// How it matched.
+    pub how: MatchKind,
+    /// Where the value is.
+    pub span: Option<Span>,
 }
 
-/// Scratch space reused across the matchers of one identification.
+/// Scratch space reused across matchers and, in a
+/// [`Resolver`](crate::resolve::resolver::Resolver), across assets.
 #[derive(Default)]
 pub struct Scratch {
     key: String,
+    text: String,
+    globs: Vec<usize>,
+    memo: Option<HashMap<Box<str>, Option<NameMatch>>>,
+    memo_limit: usize,
 }
+
+impl Scratch {
+    /// Scratch with a memo of name results, cleared whenever it holds more
+    /// than `limit` texts.
+    pub fn with_memo(limit: usize) -> Self {
+        Scratch {
+            memo: Some(HashMap::new()),
+            memo_limit: limit,
+            ..Scratch::default()
+        }
+    }
+
+    /// How many texts the memo holds.
+    pub fn memo_len(&self) -> usize {
+        self.memo.as_ref().map_or(0, HashMap::len)
+    }
+}
+
+/// The signature of a matcher: reads its field of the asset, pushes hits.
+pub type MatchFn = for<'a> fn(&Catalog, &'a Asset, &Matcher, &mut Scratch, &mut Vec<Hit<'a>>);
 
 /// One row of the identification table.
 pub struct Matcher {
-    /// What it reads, for documentation and tests.
+    /// What it reads.
     pub field: AssetField,
-    /// How strong its signals are.
+    /// How strong its hits are.
     pub strength: Strength,
-    /// Pushes the signals it finds.
-    pub run: fn(&Catalog, &Asset, &Matcher, &mut Scratch, &mut Vec<Signal>),
+    /// Pushes the hits it finds.
+    pub run: MatchFn,
 }
 
-/// The identification table, in tie-break order.
+/// The identification table, strongest first; among equal strengths, the
+/// order breaks ties.
 pub const MATCHERS: &[Matcher] = &[
+    Matcher {
+        field: AssetField::Mac,
+        strength: Strength::Oui,
+        run: mac_field,
+    },
+    Matcher {
+        field: AssetField::Model,
+        strength: Strength::Model,
+        run: model_field,
+    },
+    Matcher {
+        field: AssetField::Firmware,
+        strength: Strength::Banner,
+        run: banner_field,
+    },
+    Matcher {
+        field: AssetField::Hostname,
+        strength: Strength::Banner,
+        run: banner_field,
+    },
     Matcher {
         field: AssetField::Brand,
         strength: Strength::Branded,
@@ -122,33 +337,232 @@ pub const MATCHERS: &[Matcher] = &[
         strength: Strength::Mention,
         run: name_field,
     },
+    Matcher {
+        field: AssetField::Firmware,
+        strength: Strength::Mention,
+        run: mention_field,
+    },
+    Matcher {
+        field: AssetField::Hostname,
+        strength: Strength::Mention,
+        run: mention_field,
+    },
 ];
 
-/// A text field whose whole value may be a catalog name.
-fn name_field(
+/// Each MAC of the field (a list, or one text holding one or more).
+fn mac_field<'a>(
     catalog: &Catalog,
-    asset: &Asset,
+    asset: &'a Asset,
+    matcher: &Matcher,
+    _: &mut Scratch,
+    out: &mut Vec<Hit<'a>>,
+) {
+    let Some(cell) = asset.get(matcher.field) else {
+        return;
+    };
+    match &cell.value {
+        Value::Str(s) => mac_text(catalog, s, &cell.span, matcher, out),
+        Value::List(items) => {
+            for item in items {
+                mac_text(catalog, &item.value, &item.span, matcher, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// One text that is a MAC, or several separated by `,`, `;`, `|` or white
+/// space.
+fn mac_text<'a>(
+    catalog: &Catalog,
+    text: &'a str,
+    span: &Span,
+    m: &Matcher,
+    out: &mut Vec<Hit<'a>>,
+) {
+    if text.len() > MAX_NAME_INPUT {
+        return;
+    }
+    if let Some(mac) = parse_mac(text) {
+        mac_hit(catalog, mac, text.trim(), span, m, out);
+        return;
+    }
+    for part in text.split([',', ';', '|', '\n', '\t', ' ']) {
+        if let Some(mac) = parse_mac(part) {
+            mac_hit(catalog, mac, part.trim(), span, m, out);
+        }
+    }
+}
+
+fn mac_hit<'a>(
+    catalog: &Catalog,
+    mac: u64,
+    text: &'a str,
+    span: &Span,
+    m: &Matcher,
+    out: &mut Vec<Hit<'a>>,
+) {
+    if !is_universal(mac) {
+        return;
+    }
+    if let Some((oui, fact)) = catalog.oui_index.longest(mac) {
+        out.push(Hit {
+            vendor: fact.vendor,
+            strength: m.strength,
+            field: m.field.name(),
+            value: text,
+            fact: Fact::Oui(oui, fact),
+            how: MatchKind::Pattern,
+            span: Some(span.clone()),
+        });
+    }
+}
+
+/// The model, normalised, against the model globs.
+fn model_field<'a>(
+    catalog: &Catalog,
+    asset: &'a Asset,
     matcher: &Matcher,
     scratch: &mut Scratch,
-    out: &mut Vec<Signal>,
+    out: &mut Vec<Hit<'a>>,
 ) {
-    let Some(text) = asset.text(matcher.field) else {
+    let Some(cell) = asset.text(matcher.field) else {
         return;
     };
-    let Some(m) = catalog.match_name_with(text.value, scratch) else {
+    if let Some(fact) = catalog.match_model_with(cell.value, scratch) {
+        out.push(Hit {
+            vendor: fact.vendor,
+            strength: matcher.strength,
+            field: matcher.field.name(),
+            value: cell.value,
+            fact: Fact::Model(fact),
+            how: MatchKind::Pattern,
+            span: Some(cell.span),
+        });
+    }
+}
+
+/// Banner strings anywhere in the text (one hit per vendor).
+fn banner_field<'a>(
+    catalog: &Catalog,
+    asset: &'a Asset,
+    matcher: &Matcher,
+    scratch: &mut Scratch,
+    out: &mut Vec<Hit<'a>>,
+) {
+    let Some(cell) = asset.text(matcher.field) else {
         return;
     };
-    out.push(Signal {
-        vendor: m.fact.vendor,
-        strength: matcher.strength,
-        evidence: Evidence {
-            field: matcher.field.name().to_string(),
-            value: text.value.to_string(),
-            fact: catalog.describe(m.fact),
+    let start = out.len();
+    let text = fold_text(cell.value, &mut scratch.text);
+    for fact in catalog.banner_index.find(text) {
+        if out[start..].iter().any(|h| h.vendor == fact.vendor) {
+            continue;
+        }
+        out.push(Hit {
+            vendor: fact.vendor,
+            strength: matcher.strength,
+            field: matcher.field.name(),
+            value: cell.value,
+            fact: Fact::Banner(fact),
+            how: MatchKind::Pattern,
+            span: Some(cell.span.clone()),
+        });
+    }
+}
+
+/// Free text prepared for banner search: at most [`MAX_TEXT_INPUT`] bytes;
+/// when not ASCII, full-width forms folded and invisible characters dropped
+/// (into `buf`).
+fn fold_text<'t>(text: &'t str, buf: &'t mut String) -> &'t str {
+    let text = prefix(text, MAX_TEXT_INPUT);
+    if text.is_ascii() {
+        return text;
+    }
+    buf.clear();
+    for c in text.chars() {
+        if is_default_ignorable(c) {
+            continue;
+        }
+        match c {
+            '\u{FF01}'..='\u{FF5E}' => buf.push(char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c)),
+            '\u{3000}' => buf.push(' '),
+            _ => buf.push(c),
+        }
+    }
+    buf.as_str()
+}
+
+/// The longest prefix of `text` of at most `max` bytes that ends on a
+/// character boundary.
+fn prefix(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// A text field whose whole value may be a catalog name.
+fn name_field<'a>(
+    catalog: &Catalog,
+    asset: &'a Asset,
+    matcher: &Matcher,
+    scratch: &mut Scratch,
+    out: &mut Vec<Hit<'a>>,
+) {
+    let Some(cell) = asset.text(matcher.field) else {
+        return;
+    };
+    if let Some(m) = catalog.match_name_with(cell.value, scratch) {
+        out.push(Hit {
+            vendor: m.fact.vendor,
+            strength: matcher.strength,
+            field: matcher.field.name(),
+            value: cell.value,
+            fact: Fact::Name(m.fact),
             how: m.how,
-            span: Some(text.span),
-        },
-    });
+            span: Some(cell.span),
+        });
+    }
+}
+
+/// Words of a free-text field that are catalog names (one hit per vendor).
+fn mention_field<'a>(
+    catalog: &Catalog,
+    asset: &'a Asset,
+    matcher: &Matcher,
+    scratch: &mut Scratch,
+    out: &mut Vec<Hit<'a>>,
+) {
+    let Some(cell) = asset.text(matcher.field) else {
+        return;
+    };
+    let start = out.len();
+    let text = prefix(cell.value, MAX_TEXT_INPUT);
+    let words = text
+        .split(|c: char| (c.is_ascii() && !c.is_ascii_alphanumeric()) || c.is_whitespace())
+        .filter(|w| w.len() >= MIN_MENTION_LEN);
+    for word in words {
+        let Some(m) = catalog.match_name_with(word, scratch) else {
+            continue;
+        };
+        if out[start..].iter().any(|h| h.vendor == m.fact.vendor) {
+            continue;
+        }
+        out.push(Hit {
+            vendor: m.fact.vendor,
+            strength: matcher.strength,
+            field: matcher.field.name(),
+            value: cell.value,
+            fact: Fact::Name(m.fact),
+            how: m.how,
+            span: Some(cell.span.clone()),
+        });
+    }
 }
 
 impl Catalog {
@@ -169,16 +583,64 @@ impl Catalog {
                 how: MatchKind::Exact,
             });
         }
+        if let Some(memo) = &scratch.memo {
+            if let Some(&found) = memo.get(text) {
+                return found;
+            }
+        }
         normalize_into(text, &mut scratch.key);
-        if scratch.key.is_empty() {
+        let found = if scratch.key.is_empty() {
+            None
+        } else {
+            self.normalized
+                .get(scratch.key.as_str())
+                .map(|&fact| NameMatch {
+                    fact,
+                    how: MatchKind::Normalized,
+                })
+        };
+        let limit = scratch.memo_limit;
+        if let Some(memo) = &mut scratch.memo {
+            if memo.len() >= limit {
+                memo.clear();
+            }
+            memo.insert(text.into(), found);
+        }
+        found
+    }
+
+    /// The first model glob (in catalog order) matching a model number,
+    /// after [`normalize_model`] (spaces removed) or, failing that, with
+    /// each run of spaces read as `-` ([`normalize_model_spaced`]).
+    pub fn match_model(&self, model: &str) -> Option<FactRef> {
+        self.match_model_with(model, &mut Scratch::default())
+    }
+
+    fn match_model_with(&self, model: &str, scratch: &mut Scratch) -> Option<FactRef> {
+        if model.len() > MAX_NAME_INPUT {
             return None;
         }
-        self.normalized
-            .get(scratch.key.as_str())
-            .map(|&fact| NameMatch {
-                fact,
-                how: MatchKind::Normalized,
-            })
+        normalize_model(model, &mut scratch.text);
+        if scratch.text.is_empty() {
+            return None;
+        }
+        let found = self.model_index.first(&scratch.text, &mut scratch.globs);
+        if found.is_some() || !model.trim().contains(char::is_whitespace) {
+            return found;
+        }
+        normalize_model_spaced(model, &mut scratch.text);
+        self.model_index.first(&scratch.text, &mut scratch.globs)
+    }
+
+    /// The longest catalog prefix of a MAC address in any notation
+    /// (see [`parse_mac`]); `None` for malformed, locally administered and
+    /// multicast addresses.
+    pub fn match_mac(&self, text: &str) -> Option<(Oui, FactRef)> {
+        let mac = parse_mac(text)?;
+        if !is_universal(mac) {
+            return None;
+        }
+        self.oui_index.longest(mac)
     }
 
     /// How evidence names a catalog name: `brand "EZVIZ" of hikvision`.
@@ -192,301 +654,322 @@ impl Catalog {
         )
     }
 
-    /// Identifies an asset's vendor from all its fields.
-    pub fn identify(&self, asset: &Asset) -> Option<Identification> {
-        let mut scratch = Scratch::default();
-        let mut signals = Vec::new();
-        for matcher in MATCHERS {
-            (matcher.run)(self, asset, matcher, &mut scratch, &mut signals);
+    /// How evidence names any catalog fact: `MA-L C0:56:E3 of hikvision`,
+    /// `model pattern "DS-2C[DE]*" of hikvision`, `banner "Hikvision-Webs"
+    /// of hikvision`, or a name as in [`describe`](Self::describe). The
+    /// texts are made once when the catalog loads.
+    pub fn describe_fact(&self, fact: Fact) -> String {
+        let texts = &self.fact_texts;
+        let found = match fact {
+            Fact::Name(n) => texts
+                .names
+                .get(n.vendor)
+                .and_then(|k| {
+                    let pos = NameKind::ALL.iter().position(|&x| x == n.kind)?;
+                    k.get(pos)
+                })
+                .and_then(|l| l.get(n.item)),
+            Fact::Model(f) => texts.models.get(f.vendor).and_then(|l| l.get(f.item)),
+            Fact::Oui(_, f) => texts.ouis.get(f.vendor).and_then(|l| l.get(f.item)),
+            Fact::Banner(f) => texts.banners.get(f.vendor).and_then(|l| l.get(f.item)),
+        };
+        match found {
+            Some(text) => text.to_string(),
+            None => self.format_fact(fact),
         }
-        self.choose(signals)
     }
 
-    /// Picks the vendor from the signals (see the module docs).
-    pub fn choose(&self, mut signals: Vec<Signal>) -> Option<Identification> {
+    fn format_fact(&self, fact: Fact) -> String {
+        let vendor = |f: FactRef| self.get(f.vendor);
+        let id = |f: FactRef| vendor(f).map_or("", |v| v.id.as_str());
+        match fact {
+            Fact::Name(n) => self.describe(n),
+            Fact::Model(f) => {
+                let glob = vendor(f).and_then(|v| v.models.get(f.item));
+                format!(
+                    "model pattern \"{}\" of {}",
+                    glob.map_or("", String::as_str),
+                    id(f)
+                )
+            }
+            Fact::Oui(oui, f) => {
+                let size = match oui.bits() {
+                    24 => "MA-L",
+                    28 => "MA-M",
+                    36 => "MA-S",
+                    _ => "prefix",
+                };
+                format!("{size} {oui} of {}", id(f))
+            }
+            Fact::Banner(f) => {
+                let banner = vendor(f).and_then(|v| v.banners.get(f.item));
+                format!(
+                    "banner \"{}\" of {}",
+                    banner.map_or("", String::as_str),
+                    id(f)
+                )
+            }
+        }
+    }
+
+    /// Identifies an asset's vendor from all its fields.
+    pub fn identify(&self, asset: &Asset) -> Option<Identification> {
+        self.identify_with(asset, &mut Scratch::default())
+    }
+
+    /// [`identify`](Self::identify) with caller-owned scratch space (and
+    /// memo, see [`Scratch::with_memo`]).
+    pub fn identify_with(&self, asset: &Asset, scratch: &mut Scratch) -> Option<Identification> {
+        let mut hits: Vec<Hit<'_>> = Vec::new();
+        for matcher in MATCHERS {
+            (matcher.run)(self, asset, matcher, scratch, &mut hits);
+        }
+        let mut id = self.choose(hits)?;
+        id.mismatch = self.mismatch(asset, &id, scratch);
+        Some(id)
+    }
+
+    /// Picks the vendor from the hits (see the module docs). The result has
+    /// no [`mismatch`](Identification::mismatch) yet.
+    pub fn choose(&self, mut hits: Vec<Hit<'_>>) -> Option<Identification> {
         // Stable: equal strengths keep table order.
-        signals.sort_by_key(|s| std::cmp::Reverse(s.strength));
-        let top = signals.first()?;
+        hits.sort_by_key(|h| std::cmp::Reverse(h.strength));
+        let top = hits.first()?;
         let mut vendor = top.vendor;
         let mut strength = top.strength;
         if let Some(relabeller) = self.get(vendor) {
-            if let Some(maker) = signals.iter().find(|s| {
-                s.vendor != vendor
-                    && self
-                        .get(s.vendor)
-                        .is_some_and(|m| relabeller.oem_for.contains(&m.id))
-            }) {
-                vendor = maker.vendor;
-                strength = maker.strength;
-            }
-        }
-        let (mine, theirs): (Vec<Signal>, Vec<Signal>) =
-            signals.into_iter().partition(|s| s.vendor == vendor);
-        let mut others = Vec::new();
-        for s in &theirs {
-            if !others.contains(&s.vendor) {
-                others.push(s.vendor);
-            }
-        }
-        Some(Identification {
-            vendor,
-            evidence: mine.into_iter().chain(theirs).map(|s| s.evidence).collect(),
-            strength,
-            others,
-        })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::sync::Arc;
-
-    use super::*;
-    use crate::model::Value;
-    use crate::source::{Snippet, Spanned};
-
-    /// An asset from (field, value) pairs; each value gets a distinct span.
-    fn asset(fields: &[(AssetField, &str)]) -> Asset {
-        let mut text = String::new();
-        let mut spans = Vec::new();
-        for (_, v) in fields {
-            let start = text.len();
-            text.push_str(v);
-            spans.push(start..text.len());
-            text.push(',');
-        }
-        let snippet = Snippet::whole(Arc::from("t.csv"), Arc::from(text.as_str()));
-        let mut a = Asset::new(1, 0..text.len(), snippet);
-        for ((field, v), span) in fields.iter().zip(spans) {
-            a.set(*field, Spanned::new(Value::Str((*v).to_string()), span));
-        }
-        a
-    }
-
-    fn id_of(c: &Catalog, fields: &[(AssetField, &str)]) -> Option<String> {
-        c.identify(&asset(fields))
-            .map(|i| c.vendor(i.vendor).id.clone())
-    }
-
-    #[test]
-    fn matcher_table_is_in_strength_order() {
-        for w in MATCHERS.windows(2) {
-            assert!(w[0].strength >= w[1].strength);
-        }
-    }
-
-    #[test]
-    fn brands_resolve_to_their_group_with_evidence() {
-        let c = Catalog::builtin();
-        for (brand, group) in [
-            ("EZVIZ", "hikvision"),
-            ("HiLook", "hikvision"),
-            ("HiWatch", "hikvision"),
-            ("Imou", "dahua"),
-            ("HiSilicon", "huawei"),
-        ] {
-            let a = asset(&[(AssetField::Brand, brand)]);
-            let id = c.identify(&a);
-            let id = id.as_ref();
-            assert_eq!(
-                id.map(|i| c.vendor(i.vendor).id.as_str()),
-                Some(group),
-                "{brand}"
-            );
-            let ev = id.map(|i| i.evidence[0].clone());
-            let ev = ev.as_ref();
-            assert_eq!(ev.map(|e| e.field.as_str()), Some("brand"));
-            assert_eq!(ev.map(|e| e.value.as_str()), Some(brand));
-            assert_eq!(
-                ev.map(|e| e.fact.clone()),
-                Some(format!("brand \"{brand}\" of {group}"))
-            );
-            assert_eq!(ev.map(|e| e.how), Some(MatchKind::Exact));
-            assert_eq!(ev.and_then(|e| e.span.clone()), Some(0..brand.len()));
-        }
-    }
-
-    #[test]
-    fn declared_names_exact_and_normalised() {
-        let c = Catalog::builtin();
-        let cases = [
-            ("Hikvision", "hikvision", MatchKind::Exact),
-            (
-                "HIKVISION DIGITAL TECHNOLOGY CO.,LTD.",
-                "hikvision",
-                MatchKind::Exact,
-            ),
-            (
-                "hikvision digital technology co ltd",
-                "hikvision",
-                MatchKind::Normalized,
-            ),
-            ("Hik-Vision", "hikvision", MatchKind::Exact),
-            ("HIK VISION", "hikvision", MatchKind::Normalized),
-            ("\u{041D}ikvision", "hikvision", MatchKind::Normalized),
-            ("ＨＩＫＶＩＳＩＯＮ", "hikvision", MatchKind::Normalized),
-            ("Hik\u{200B}vision", "hikvision", MatchKind::Normalized),
-            ("  Dahua  ", "dahua", MatchKind::Exact),
-            (
-                "Zhejiang Dahua Technology Co.,Ltd",
-                "dahua",
-                MatchKind::Normalized,
-            ),
-            (
-                "ZHEJIANG DAHUA TECHNOLOGYCO.,LTD",
-                "dahua",
-                MatchKind::Exact,
-            ),
-            (
-                "Hangzhou Ezviz Software Co.,Ltd.",
-                "hikvision",
-                MatchKind::Normalized,
-            ),
-            ("海康威视", "hikvision", MatchKind::Exact),
-            ("Huawei Technologies Co., Ltd.", "huawei", MatchKind::Exact),
-            ("zte corporation", "zte", MatchKind::Normalized),
-            ("Hytera Communications Co .,ltd", "hytera", MatchKind::Exact),
-            ("Axis Communications", "axis", MatchKind::Exact),
-            ("AXIS COMMUNICATIONS AB", "axis", MatchKind::Normalized),
-            ("Bosch", "bosch", MatchKind::Exact),
-            ("Bosch Security Systems", "bosch", MatchKind::Exact),
-            ("Samsung Techwin", "hanwha", MatchKind::Exact),
-            ("Milestone Systems A/S", "milestone", MatchKind::Exact),
-        ];
-        for (text, want, how) in cases {
-            let a = asset(&[(AssetField::Vendor, text)]);
-            let id = c.identify(&a);
-            let got = id
-                .as_ref()
-                .map(|i| (c.vendor(i.vendor).id.as_str(), i.evidence[0].how));
-            assert_eq!(got, Some((want, how)), "{text:?}");
-            assert_eq!(id.map(|i| i.strength), Some(Strength::Declared));
-        }
-    }
-
-    #[test]
-    fn near_misses_do_not_resolve_to_a_banned_vendor() {
-        let c = Catalog::builtin();
-        for text in [
-            "Hikari",
-            "Dahlia Systems",
-            "Hik",
-            "Vision",
-            "Dahua-like",
-            "Honor",
-            "Honor Device Co., Ltd.",
-            "xFusion",
-            "H3C",
-            "Teltronics, Inc.",
-            "Teltronic AG",
-            "Generic",
-            "",
-            "   ",
-            "Hikvision camera in the lobby",
-        ] {
-            let got = id_of(&c, &[(AssetField::Vendor, text)]);
-            assert_eq!(got, None, "{text:?}");
-        }
-    }
-
-    #[test]
-    fn brand_wins_over_a_disagreeing_vendor() {
-        let c = Catalog::builtin();
-        let a = asset(&[(AssetField::Vendor, "Axis"), (AssetField::Brand, "EZVIZ")]);
-        let id = c.identify(&a);
-        let id = id.as_ref();
-        assert_eq!(
-            id.map(|i| c.vendor(i.vendor).id.as_str()),
-            Some("hikvision")
-        );
-        assert_eq!(id.map(|i| i.evidence.len()), Some(2));
-        assert_eq!(
-            id.map(|i| i.evidence[1].fact.as_str()),
-            Some("alias \"Axis\" of axis")
-        );
-        assert_eq!(
-            id.map(|i| i.others.clone()),
-            Some(c.by_id("axis").into_iter().collect())
-        );
-    }
-
-    #[test]
-    fn agreeing_fields_give_one_vendor_and_all_evidence() {
-        let c = Catalog::builtin();
-        let a = asset(&[
-            (
-                AssetField::Vendor,
-                "Hangzhou Hikvision Digital Technology Co., Ltd.",
-            ),
-            (AssetField::Brand, "HiLook"),
-            (AssetField::Model, "HiLook"),
-        ]);
-        let id = c.identify(&a);
-        let id = id.as_ref();
-        assert_eq!(
-            id.map(|i| c.vendor(i.vendor).id.as_str()),
-            Some("hikvision")
-        );
-        let fields: Vec<&str> = id
-            .map(|i| i.evidence.iter().map(|e| e.field.as_str()).collect())
-            .unwrap_or_default();
-        assert_eq!(fields, ["brand", "vendor", "model"]);
-        assert_eq!(id.map(|i| i.others.is_empty()), Some(true));
-    }
-
-    #[test]
-    fn relabeller_brand_with_its_maker_declared_picks_the_maker() {
-        let c = Catalog::builtin();
-        let a = asset(&[
-            (AssetField::Vendor, "Hikvision"),
-            (AssetField::Brand, "LTS"),
-        ]);
-        let id = c.identify(&a);
-        let id = id.as_ref();
-        assert_eq!(
-            id.map(|i| c.vendor(i.vendor).id.as_str()),
-            Some("hikvision")
-        );
-        assert_eq!(
-            id.map(|i| i.others.clone()),
-            Some(c.by_id("lts").into_iter().collect())
-        );
-        // Alone, the relabeller is itself, with oem_for naming the group.
-        let lts = id_of(&c, &[(AssetField::Brand, "LTS")]);
-        assert_eq!(lts.as_deref(), Some("lts"));
-    }
-
-    #[test]
-    fn model_counts_only_when_it_is_a_name() {
-        let c = Catalog::builtin();
-        assert_eq!(
-            id_of(&c, &[(AssetField::Model, "EZVIZ")]).as_deref(),
-            Some("hikvision")
-        );
-        assert_eq!(id_of(&c, &[(AssetField::Model, "DS-2CD2043G2-I")]), None);
-        let id = c.identify(&asset(&[(AssetField::Model, "Imou")]));
-        assert_eq!(id.map(|i| i.strength), Some(Strength::Mention));
-    }
-
-    #[test]
-    fn long_values_are_not_looked_up() {
-        let c = Catalog::builtin();
-        let long = format!("Hikvision{}", "-".repeat(MAX_NAME_INPUT));
-        assert_eq!(c.match_name(&long), None);
-        assert!(c.match_name("Hikvision").is_some());
-    }
-
-    #[test]
-    fn every_builtin_name_resolves_to_its_vendor() {
-        let c = Catalog::builtin();
-        for (i, v) in c.vendors().iter().enumerate() {
-            for kind in crate::resolve::catalog::NameKind::ALL {
-                for name in v.names(*kind) {
-                    let m = c.match_name(name);
-                    assert_eq!(m.map(|m| m.fact.vendor), Some(i), "{name:?}");
-                    assert_eq!(m.map(|m| m.how), Some(MatchKind::Exact), "{name:?}");
+            if !relabeller.oem_for.is_empty() {
+                if let Some(maker) = hits.iter().find(|h| {
+                    h.vendor != vendor
+                        && self
+                            .get(h.vendor)
+                            .is_some_and(|m| relabeller.oem_for.contains(&m.id))
+                }) {
+                    vendor = maker.vendor;
+                    strength = maker.strength;
                 }
             }
         }
+        let mut others: Vec<usize> = Vec::new();
+        for h in &hits {
+            if h.vendor != vendor && !others.contains(&h.vendor) {
+                others.push(h.vendor);
+            }
+        }
+        let ordered = hits
+            .iter()
+            .filter(|h| h.vendor == vendor)
+            .chain(hits.iter().filter(|h| h.vendor != vendor));
+        let mut evidence = Vec::with_capacity(hits.len());
+        let mut support = Vec::with_capacity(hits.len());
+        for h in ordered {
+            evidence.push(self.evidence(h));
+            support.push(Support {
+                vendor: h.vendor,
+                strength: h.strength,
+            });
+        }
+        Some(Identification {
+            vendor,
+            strength,
+            evidence,
+            support,
+            others,
+            mismatch: None,
+        })
+    }
+
+    fn evidence(&self, h: &Hit<'_>) -> Evidence {
+        Evidence {
+            field: h.field.to_string(),
+            value: h.value.to_string(),
+            fact: self.describe_fact(h.fact),
+            how: h.how,
+            span: h.span.clone(),
+        }
+    }
+
+    /// Whether two vendors agree on who made a device: the same vendor, or
+    /// one is a relabeller whose `oem_for` names the other.
+    pub fn same_maker(&self, a: usize, b: usize) -> bool {
+        if a == b {
+            return true;
+        }
+        let (Some(va), Some(vb)) = (self.get(a), self.get(b)) else {
+            return false;
+        };
+        va.oem_for.contains(&vb.id) || vb.oem_for.contains(&va.id)
+    }
+
+    /// The disagreement between the declared vendor and the deciding
+    /// evidence, if there is one (see the module docs).
+    fn mismatch(
+        &self,
+        asset: &Asset,
+        id: &Identification,
+        scratch: &mut Scratch,
+    ) -> Option<Mismatch> {
+        if id.strength <= Strength::Declared {
+            return None;
+        }
+        let cell = asset.text(AssetField::Vendor)?;
+        if cell.value.trim().is_empty() {
+            return None;
+        }
+        let decided = id.decided()?.clone();
+        let declared = |fact: String, how: MatchKind| Evidence {
+            field: AssetField::Vendor.name().to_string(),
+            value: cell.value.to_string(),
+            fact,
+            how,
+            span: Some(cell.span.clone()),
+        };
+        match self.match_name_with(cell.value, scratch) {
+            Some(m) if self.same_maker(m.fact.vendor, id.vendor) => None,
+            Some(m) => Some(Mismatch {
+                declared: declared(self.describe(m.fact), m.how),
+                declared_vendor: Some(m.fact.vendor),
+                decided,
+            }),
+            None => {
+                let fact = if is_generic(cell.value, &mut scratch.key) {
+                    "a generic declaration, naming no vendor"
+                } else {
+                    "not in the catalog"
+                };
+                Some(Mismatch {
+                    declared: declared(fact.to_string(), MatchKind::Normalized),
+                    declared_vendor: None,
+                    decided,
+                })
+            }
+        }
+    }
+
+    /// Which catalog vendor a free-form query resolves to, and why: the
+    /// query is tried as a name (alias, brand, subsidiary), a model number,
+    /// a MAC address (or an IEEE prefix such as `C0:56:E3`) and a banner
+    /// string; the strongest interpretation wins, with the strengths of
+    /// [`identify`](Self::identify). Evidence `field` is `name`, `model`,
+    /// `mac` or `banner`, and `value` is the query.
+    pub fn lookup(&self, query: &str) -> Option<Identification> {
+        let mut scratch = Scratch::default();
+        let mut hits: Vec<Hit<'_>> = Vec::new();
+        let hit = |vendor, strength, field, fact, how| Hit {
+            vendor,
+            strength,
+            field,
+            value: query,
+            fact,
+            how,
+            span: None,
+        };
+        let mac = parse_mac(query)
+            .filter(|&m| is_universal(m))
+            .and_then(|m| self.oui_index.longest(m))
+            .or_else(|| Oui::parse(query.trim()).and_then(|o| self.oui_index.containing(o)));
+        if let Some((oui, fact)) = mac {
+            hits.push(hit(
+                fact.vendor,
+                Strength::Oui,
+                "mac",
+                Fact::Oui(oui, fact),
+                MatchKind::Pattern,
+            ));
+        }
+        if let Some(fact) = self.match_model_with(query, &mut scratch) {
+            hits.push(hit(
+                fact.vendor,
+                Strength::Model,
+                "model",
+                Fact::Model(fact),
+                MatchKind::Pattern,
+            ));
+        }
+        let text = fold_text(query, &mut scratch.text);
+        if let Some(fact) = self.banner_index.find(text).next() {
+            hits.push(hit(
+                fact.vendor,
+                Strength::Banner,
+                "banner",
+                Fact::Banner(fact),
+                MatchKind::Pattern,
+            ));
+        }
+        if let Some(m) = self.match_name_with(query, &mut scratch) {
+            let strength = if m.fact.kind == NameKind::Brand {
+                Strength::Branded
+            } else {
+                Strength::Declared
+            };
+            hits.push(hit(
+                m.fact.vendor,
+                strength,
+                "name",
+                Fact::Name(m.fact),
+                m.how,
+            ));
+        }
+        self.choose(hits)
     }
 }
+
+/// The evidence text of every catalog fact, by vendor and position, made
+/// once at load so identification copies instead of formatting.
+#[derive(Clone, Debug, Default)]
+pub struct FactTexts {
+    names: Vec<Vec<Vec<Box<str>>>>,
+    models: Vec<Vec<Box<str>>>,
+    ouis: Vec<Vec<Box<str>>>,
+    banners: Vec<Vec<Box<str>>>,
+}
+
+impl FactTexts {
+    /// The texts of every fact of `catalog`.
+    pub fn build(catalog: &Catalog) -> FactTexts {
+        let mut t = FactTexts::default();
+        for (vendor, v) in catalog.vendors().iter().enumerate() {
+            let names = NameKind::ALL
+                .iter()
+                .map(|&kind| {
+                    (0..v.names(kind).len())
+                        .map(|item| catalog.describe(NameFact { vendor, kind, item }).into())
+                        .collect()
+                })
+                .collect();
+            t.names.push(names);
+            let each = |n: usize, f: &dyn Fn(FactRef) -> Fact| -> Vec<Box<str>> {
+                (0..n)
+                    .map(|item| catalog.format_fact(f(FactRef { vendor, item })).into())
+                    .collect()
+            };
+            t.models.push(each(v.models.len(), &Fact::Model));
+            t.ouis.push(
+                v.ouis
+                    .iter()
+                    .enumerate()
+                    .map(|(item, &oui)| {
+                        catalog
+                            .format_fact(Fact::Oui(oui, FactRef { vendor, item }))
+                            .into()
+                    })
+                    .collect(),
+            );
+            t.banners.push(each(v.banners.len(), &Fact::Banner));
+        }
+        t
+    }
+}
+
+/// Whether a declared vendor names no vendor (see [`GENERIC_DECLARATIONS`]);
+/// `key` is scratch.
+pub fn is_generic(text: &str, key: &mut String) -> bool {
+    if text.len() > MAX_NAME_INPUT {
+        return false;
+    }
+    normalize_into(text, key);
+    GENERIC_DECLARATIONS.binary_search(&key.as_str()).is_ok()
+}
+
+#[cfg(test)]
+mod tests;

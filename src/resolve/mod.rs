@@ -2,5 +2,7 @@
 
 pub mod catalog;
 pub mod identify;
+pub mod mac;
 pub mod normalize;
+pub mod resolver;
 pub mod sites;

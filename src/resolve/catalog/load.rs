@@ -286,6 +286,11 @@ impl Validator {
 
         catalog.exact = exact.into_iter().map(|(k, s)| (k, s.fact)).collect();
         catalog.normalized = normalized.into_iter().map(|(k, s)| (k, s.fact)).collect();
+        let (ouis, models, banners) = super::index::build(&catalog.vendors);
+        catalog.oui_index = ouis;
+        catalog.model_index = models;
+        catalog.banner_index = banners;
+        catalog.fact_texts = crate::resolve::identify::FactTexts::build(&catalog);
         catalog
     }
 
