@@ -12,6 +12,8 @@ use crate::model::schema::{AssetField, Ladder};
 use crate::model::Asset;
 use crate::policy::load::{Policy, Rule};
 use crate::resolve::catalog::Catalog;
+use crate::resolve::identify::Mismatch;
+use crate::resolve::resolver::Resolver;
 use crate::resolve::sites::SiteIndex;
 
 pub use facts::AssetFacts;
@@ -52,7 +54,12 @@ impl Engine<'_> {
     }
 
     /// Checks one asset, pushing its findings.
-    pub fn check(&self, asset: &Asset, findings: &mut Vec<Finding>) -> Outcome {
+    pub fn check(
+        &self,
+        resolver: &mut Resolver<'_>,
+        asset: &Asset,
+        findings: &mut Vec<Finding>,
+    ) -> Outcome {
         let identity = identity(asset);
         let mut not_checkable = false;
         if asset.id().is_none() {
@@ -72,7 +79,12 @@ impl Engine<'_> {
             findings.push(f);
         }
 
-        let identification = self.catalog.identify(asset);
+        let identification = resolver.identify(asset);
+        if let Some(i) = &identification {
+            if let Some(mismatch) = &i.mismatch {
+                findings.push(self.mismatch(asset, mismatch, i.vendor, &identity));
+            }
+        }
         let vendor = identification
             .as_ref()
             .map(|i| self.catalog.vendor(i.vendor));
@@ -128,6 +140,62 @@ impl Engine<'_> {
         }
     }
 
+    /// A declared vendor that stronger evidence contradicts.
+    fn mismatch(
+        &self,
+        asset: &Asset,
+        mismatch: &Mismatch,
+        vendor: usize,
+        identity: &str,
+    ) -> Finding {
+        let code = Code::VendorMismatch;
+        let name = asset.id().unwrap_or("without an id");
+        let decided = &mismatch.decided;
+        let declared_as = match mismatch.declared_vendor {
+            Some(v) => format!(
+                "`{}` ({})",
+                mismatch.declared.value,
+                self.catalog.vendor(v).id
+            ),
+            None => format!("`{}`", mismatch.declared.value),
+        };
+        let what = match decided.field.as_str() {
+            "mac" => "MAC address",
+            "model" => "model number",
+            "firmware" => "firmware banner",
+            "hostname" => "host name",
+            other => other,
+        };
+        let message = format!(
+            "asset {name} is declared as made by {declared_as}, but its {what} belongs to {}",
+            self.catalog.vendor(vendor).name
+        );
+        let primary_span = decided
+            .span
+            .clone()
+            .or_else(|| mismatch.declared.span.clone())
+            .unwrap_or_else(|| asset.span.clone());
+        let mut f = Finding::new(
+            code.id(),
+            code.severity(),
+            message,
+            Label::new(asset.snippet.clone(), primary_span, decided.fact.clone()),
+        );
+        if let Some(span) = &mismatch.declared.span {
+            f.labels.push(Label::new(
+                asset.snippet.clone(),
+                span.clone(),
+                "declared vendor",
+            ));
+        }
+        f.asset_id = asset.id().map(str::to_string);
+        f.vendor_id = Some(self.catalog.vendor(vendor).id.clone());
+        f.evidence = vec![decided.clone(), mismatch.declared.clone()];
+        f.help = Some(code.help().to_string());
+        f.fingerprint = fingerprint(&[code.id(), f.file(), identity]);
+        f
+    }
+
     fn unknown_site(&self, asset: &Asset, identity: &str) -> Finding {
         let code = Code::UnknownSite;
         let name = asset.id().unwrap_or("without an id");
@@ -155,6 +223,7 @@ impl Engine<'_> {
             Label::new(asset.snippet.clone(), span, label),
         );
         f.asset_id = asset.id().map(str::to_string);
+        f.site_id = asset.text(AssetField::Site).map(|c| c.value.to_string());
         f.help = Some(code.help().to_string());
         f.fingerprint = fingerprint(&[code.id(), f.file(), identity]);
         f

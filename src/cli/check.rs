@@ -20,6 +20,7 @@ use crate::policy::load;
 use crate::read::{fields, Event, Format, Hint, Problem};
 use crate::report::{self, Stream, Style, Summary};
 use crate::resolve::catalog::Catalog;
+use crate::resolve::resolver::Resolver;
 use crate::resolve::sites::SiteIndex;
 use crate::source::Snippet;
 
@@ -180,6 +181,7 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
         today,
     };
     let mut ids = Ids::default();
+    let mut resolver = Resolver::new(&catalog);
     for input in inputs {
         stream.summary_mut().files += 1;
         match input {
@@ -187,6 +189,7 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
                 let mut stdin = std::io::stdin().lock();
                 lint(
                     &engine,
+                    &mut resolver,
                     &config,
                     name,
                     format,
@@ -195,7 +198,14 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
                     &mut ids,
                 );
             }
-            Input::File(target) => lint_file(&engine, &config, &target, &mut stream, &mut ids),
+            Input::File(target) => lint_file(
+                &engine,
+                &mut resolver,
+                &config,
+                &target,
+                &mut stream,
+                &mut ids,
+            ),
         }
     }
 
@@ -366,6 +376,7 @@ fn read_sites(
 
 fn lint_file(
     engine: &Engine<'_>,
+    resolver: &mut Resolver<'_>,
     config: &Config,
     target: &Target,
     stream: &mut Stream<'_>,
@@ -390,6 +401,7 @@ fn lint_file(
             let mut input = BufReader::new(file);
             lint(
                 engine,
+                resolver,
                 config,
                 target.display.clone(),
                 format,
@@ -418,8 +430,10 @@ fn unreadable(snippet: Snippet, name: &str, e: &std::io::Error) -> Finding {
 }
 
 /// Reads one asset file and checks every asset in it.
+#[allow(clippy::too_many_arguments)]
 fn lint(
     engine: &Engine<'_>,
+    resolver: &mut Resolver<'_>,
     config: &Config,
     name: Arc<str>,
     format: Format,
@@ -460,7 +474,7 @@ fn lint(
                 if let Some(duplicate) = ids.check(&asset) {
                     stream.push(duplicate);
                 }
-                let outcome = engine.check(&asset, &mut findings);
+                let outcome = engine.check(resolver, &asset, &mut findings);
                 findings.drain(..).for_each(|f| stream.push(f));
                 let summary = stream.summary_mut();
                 match outcome {

@@ -10,6 +10,7 @@ use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
 use crate::diag::Invalid;
 
 pub mod check;
+pub mod vendors;
 
 /// Lint asset registers against compliance policies: finds banned-vendor
 /// equipment where policy forbids it, and says why.
@@ -24,6 +25,8 @@ pub struct Cli {
 enum Command {
     /// Lint asset files and directories (default: the config's include globs, else `.`).
     Check(check::Args),
+    /// Which catalog vendor a name, model, MAC address or banner resolves to, and why.
+    Vendors(vendors::Args),
 }
 
 /// When to colour output.
@@ -100,6 +103,7 @@ pub fn main() -> ExitCode {
             let color = args.color;
             (check::run(args), color)
         }
+        Command::Vendors(args) => (vendors::run(args), ColorChoice::Auto),
     };
     match result {
         Ok(code) => code,

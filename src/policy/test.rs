@@ -11,6 +11,7 @@ use crate::model::{RawValue, Record};
 use crate::policy::load::Policy;
 use crate::read::fields;
 use crate::resolve::catalog::Catalog;
+use crate::resolve::resolver::Resolver;
 use crate::resolve::sites::SiteIndex;
 use crate::source::{Snippet, Spanned};
 
@@ -85,9 +86,10 @@ pub fn run(
         today,
     };
     let mut findings = Vec::new();
+    let mut resolver = Resolver::new(catalog);
     for table in &case.assets {
         let (asset, _) = fields::asset(record(table, &snippet), &columns);
-        engine.check(&asset, &mut findings);
+        engine.check(&mut resolver, &asset, &mut findings);
     }
     let full = |id: &str| {
         if id.contains('/') {
