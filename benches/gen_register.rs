@@ -146,7 +146,7 @@ fn main() -> std::io::Result<()> {
     let mut devices = BufWriter::with_capacity(1 << 20, File::create(out.join("devices.csv"))?);
     writeln!(
         devices,
-        "Asset Tag,Make of unit,Brand,Model No.,Device Type,Site Code,MAC Address,Install Date,Status,Location"
+        "Asset Tag,Manufacturer,Brand,Model No.,Device Type,Site Code,MAC Address,Install Date,Status,Location"
     )?;
     for i in 0..assets {
         let mut roll = rng.below(total);

@@ -5,6 +5,7 @@
 #
 #   bash benches/run.sh              # 100k and 1M assets
 #   SIZES="10k 100k 1m 10m" bash benches/run.sh
+#   BIN=/path/to/other/assetlint bash benches/run.sh   # time another build
 #
 # Data goes to ${BENCH_DIR:-/tmp/assetlint-bench}; nothing is written into
 # the repository.
@@ -13,7 +14,7 @@ cd "$(dirname "$0")/.."
 sizes=${SIZES:-"100k 1m"}
 dir=${BENCH_DIR:-/tmp/assetlint-bench}
 cargo build --release --quiet --bin assetlint --example gen-register
-bin=target/release/assetlint
+bin=${BIN:-target/release/assetlint}
 gen=target/release/examples/gen-register
 printf '| assets | register | wall time | assets/s | peak memory | findings |\n'
 printf '| ---: | ---: | ---: | ---: | ---: | ---: |\n'
