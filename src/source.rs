@@ -65,6 +65,8 @@ struct Inner {
     offset: usize,
     first_line: usize,
     first_column: usize,
+    /// Byte offsets just after each newline, built on first use.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl fmt::Debug for Snippet {
@@ -87,6 +89,7 @@ impl Snippet {
             offset: 0,
             first_line: 1,
             first_column: 0,
+            line_starts: std::sync::OnceLock::new(),
         }))
     }
 
@@ -99,6 +102,7 @@ impl Snippet {
             offset,
             first_line,
             first_column: 0,
+            line_starts: std::sync::OnceLock::new(),
         }))
     }
 
@@ -118,6 +122,7 @@ impl Snippet {
             offset,
             first_line: line,
             first_column: column,
+            line_starts: std::sync::OnceLock::new(),
         }))
     }
 
@@ -152,8 +157,27 @@ impl Snippet {
             rel -= 1;
         }
         let before = &self.0.text[..rel];
-        let line = self.0.first_line + before.bytes().filter(|&b| b == b'\n').count();
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        // Lines before `rel`: by the cached line index for large snippets
+        // (whole files, asked about many times), by counting for small ones.
+        let (lines, line_start) = if self.0.text.len() > 1024 {
+            let starts = self.0.line_starts.get_or_init(|| {
+                self.0
+                    .text
+                    .bytes()
+                    .enumerate()
+                    .filter(|&(_, b)| b == b'\n')
+                    .map(|(i, _)| i + 1)
+                    .collect()
+            });
+            let n = starts.partition_point(|&s| s <= rel);
+            (n, if n == 0 { 0 } else { starts[n - 1] })
+        } else {
+            (
+                before.bytes().filter(|&b| b == b'\n').count(),
+                before.rfind('\n').map_or(0, |i| i + 1),
+            )
+        };
+        let line = self.0.first_line + lines;
         let mut column = before[line_start..].chars().count() + 1;
         if line_start == 0 {
             column += self.0.first_column;
@@ -205,6 +229,18 @@ impl miette::SourceCode for Snippet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn large_snippets_use_the_line_index_and_agree_with_counting() {
+        let text: String = (0..300).map(|i| format!("row {i}, é\n")).collect();
+        let s = Snippet::part("big.csv".into(), text.clone().into(), 10, 3);
+        for at in (10..10 + text.len()).step_by(7) {
+            let before = &text[..text.floor_char_boundary(at - 10)];
+            let line = 3 + before.matches('\n').count();
+            let column = before.rsplit('\n').next().unwrap().chars().count() + 1;
+            assert_eq!(s.position(at), Position { line, column }, "at {at}");
+        }
+    }
 
     #[test]
     fn positions_in_a_part() {
