@@ -306,6 +306,10 @@ impl Engine<'_> {
         f.help = rule.help.clone();
         f.url = rule.url.clone();
         f.rule_summary = Some(rule.summary.clone());
+        f.deadline = rule.deadline;
+        f.days_left = rule
+            .deadline
+            .map(|d| i64::from((d - self.today).get_days()));
         f.references = rule.references.clone();
         f.fingerprint = fingerprint(&[&rule.id, f.file(), identity]);
         f

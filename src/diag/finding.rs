@@ -139,6 +139,10 @@ pub struct Finding {
     pub rule_summary: Option<String>,
     /// The rule's references (laws, statements, guidance).
     pub references: Vec<String>,
+    /// The rule's deadline, if it has one.
+    pub deadline: Option<jiff::civil::Date>,
+    /// Days from the evaluation date to the deadline (negative: overdue).
+    pub days_left: Option<i64>,
     /// Stable identity: rule + asset identity + file.
     pub fingerprint: String,
 }
@@ -168,6 +172,8 @@ impl Finding {
             url: None,
             rule_summary: None,
             references: Vec::new(),
+            deadline: None,
+            days_left: None,
             fingerprint,
         }
     }

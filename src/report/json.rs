@@ -5,7 +5,8 @@
 //!  "findings": [{"rule", "severity", "message", "file", "line", "column",
 //!                "end_line", "end_column", "asset_id", "vendor_id",
 //!                "evidence": [{"field", "value", "fact", "match"}],
-//!                "site_id", "help", "url", "related": [...], "fingerprint"}],
+//!                "site_id", "help", "url", "related": [...],
+//!                "deadline", "days_left", "fingerprint"}],
 //!  "summary": {"files", "assets", "passed", "flagged", "not_checkable",
 //!              "errors", "warnings", "notes", "suppressed"}}
 //! ```
@@ -46,6 +47,8 @@ struct JsonFinding<'a> {
     help: Option<&'a str>,
     url: Option<&'a str>,
     related: Vec<Related<'a>>,
+    deadline: Option<String>,
+    days_left: Option<i64>,
     fingerprint: &'a str,
 }
 
@@ -108,6 +111,8 @@ impl Reporter for Json {
                     location: location(r),
                 })
                 .collect(),
+            deadline: f.deadline.map(|d| d.to_string()),
+            days_left: f.days_left,
             fingerprint: &f.fingerprint,
         };
         // JSON strings hold no raw newlines, so indenting every line is safe.
