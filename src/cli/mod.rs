@@ -122,19 +122,19 @@ pub fn main() -> ExitCode {
 }
 
 /// The config a command runs with: the file `--config` names, else the
-/// nearest `assetlint.toml` or `.assetlint.toml` from `search_from` up to the
-/// repository root, else the defaults at `cwd`. A non-empty `--policy` list
-/// replaces the config's policies.
+/// nearest `assetlint.toml` or `.assetlint.toml` above the first directory of
+/// `search_from` that has one (up to the repository root), else the defaults
+/// at `cwd`. A non-empty `--policy` list replaces the config's policies.
 pub fn load_config(
     config: Option<&Path>,
     policies: &[String],
     cwd: &Path,
     root: &Path,
-    search_from: &Path,
+    search_from: &[&Path],
 ) -> Result<Config, Fatal> {
     let mut config = match config {
         Some(path) => Config::load(path, root)?,
-        None => match Config::find(search_from) {
+        None => match search_from.iter().find_map(|dir| Config::find(dir)) {
             Some(path) => Config::load(&path, root)?,
             None => Config::default_at(cwd.to_path_buf()),
         },

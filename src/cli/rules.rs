@@ -68,7 +68,7 @@ pub fn rows(policies: &[Policy]) -> Vec<Row<'_>> {
 pub fn run(args: Args) -> Result<ExitCode, Fatal> {
     let cwd = std::env::current_dir()?;
     let root = crate::discover::repo_root(&cwd);
-    let config = load_config(args.config.as_deref(), &args.policy, &cwd, &root, &cwd)?;
+    let config = load_config(args.config.as_deref(), &args.policy, &cwd, &root, &[&cwd])?;
     let policies = load_policies(&config, &root)?;
     let rows = rows(&policies);
     let stdout = io::stdout();
