@@ -1,5 +1,6 @@
 //! Every builtin pack's `[[test]]` cases pass, and every rule of every pack
-//! is named by a case that expects it to fire.
+//! is named by a case that expects it to fire and by one that expects it not
+//! to.
 
 use assetlint::model::schema::Ladder;
 use assetlint::policy::builtin::BUILTIN_PACKS;
@@ -24,6 +25,14 @@ fn builtin_pack_cases_pass() {
                     .iter()
                     .any(|c| c.expect.iter().any(|e| e == local || *e == rule.id)),
                 "no case of builtin:{name} expects {} to fire",
+                rule.id
+            );
+            assert!(
+                policy
+                    .tests
+                    .iter()
+                    .any(|c| c.expect_not.iter().any(|e| e == local || *e == rule.id)),
+                "no case of builtin:{name} expects {} not to fire",
                 rule.id
             );
         }

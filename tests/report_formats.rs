@@ -137,6 +137,12 @@ fn sarif_has_the_shape_github_code_scanning_needs() {
 
     let results = run["results"].as_array().unwrap();
     assert!(!results.is_empty());
+    assert!(
+        results
+            .iter()
+            .any(|r| r["properties"].get("deadline").is_some()),
+        "the example has findings of rules with a deadline"
+    );
     for result in results {
         let rule = text(result, "/ruleId");
         let index = result["ruleIndex"].as_u64().unwrap() as usize;
@@ -156,6 +162,14 @@ fn sarif_has_the_shape_github_code_scanning_needs() {
         );
         for key in ["startLine", "startColumn", "endLine", "endColumn"] {
             assert!(physical["region"][key].as_u64().unwrap() >= 1);
+        }
+        let properties = &result["properties"];
+        if let Some(deadline) = properties.get("deadline") {
+            let deadline: jiff::civil::Date = deadline.as_str().unwrap().parse().unwrap();
+            let days = (deadline - jiff::civil::date(2026, 11, 27)).get_days();
+            assert_eq!(properties["daysLeft"].as_i64(), Some(i64::from(days)));
+        } else {
+            assert!(properties.get("daysLeft").is_none());
         }
         for related in result["relatedLocations"].as_array().into_iter().flatten() {
             text(related, "/message/text");

@@ -2,14 +2,18 @@
 //! touches the terminal and the file system on the run's behalf.
 
 use std::io::{IsTerminal, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
 
+use crate::config::{Config, PolicySource};
 use crate::diag::Invalid;
+use crate::policy::load::{self, Policy};
 
 pub mod check;
+pub mod rules;
 pub mod vendors;
 
 /// Lint asset registers against compliance policies: finds banned-vendor
@@ -25,6 +29,8 @@ pub struct Cli {
 enum Command {
     /// Lint asset files and directories (default: the config's include globs, else `.`).
     Check(check::Args),
+    /// List the rules of the loaded policies: id, severity, effective date, deadline, summary.
+    Rules(rules::Args),
     /// Which catalog vendor a name, model, MAC address or banner resolves to, and why.
     Vendors(vendors::Args),
 }
@@ -103,6 +109,7 @@ pub fn main() -> ExitCode {
             let color = args.color;
             (check::run(args), color)
         }
+        Command::Rules(args) => (rules::run(args), ColorChoice::Auto),
         Command::Vendors(args) => (vendors::run(args), ColorChoice::Auto),
     };
     match result {
@@ -111,6 +118,49 @@ pub fn main() -> ExitCode {
             report_fatal(fatal, color.resolve(std::io::stderr().is_terminal()));
             ExitCode::from(2)
         }
+    }
+}
+
+/// The config a command runs with: the file `--config` names, else the
+/// nearest `assetlint.toml` or `.assetlint.toml` above the first directory of
+/// `search_from` that has one (up to the repository root), else the defaults
+/// at `cwd`. A non-empty `--policy` list replaces the config's policies.
+pub fn load_config(
+    config: Option<&Path>,
+    policies: &[String],
+    cwd: &Path,
+    root: &Path,
+    search_from: &[&Path],
+) -> Result<Config, Fatal> {
+    let mut config = match config {
+        Some(path) => Config::load(path, root)?,
+        None => match search_from.iter().find_map(|dir| Config::find(dir)) {
+            Some(path) => Config::load(&path, root)?,
+            None => Config::default_at(cwd.to_path_buf()),
+        },
+    };
+    if !policies.is_empty() {
+        config.policies = policies
+            .iter()
+            .map(|p| PolicySource::parse(p, cwd))
+            .collect();
+    }
+    Ok(config)
+}
+
+/// Loads the config's policies (the builtin packs when it names none) and
+/// checks that every rule id the config mentions exists.
+pub fn load_policies(config: &Config, root: &Path) -> Result<Vec<Policy>, Fatal> {
+    let policies = load::load_all(&config.policies, &config.ladder, root)?;
+    let unknown = config.check_rule_ids(
+        policies
+            .iter()
+            .flat_map(|p| p.rules.iter().map(|r| r.id.as_str())),
+    );
+    if unknown.is_empty() {
+        Ok(policies)
+    } else {
+        Err(Fatal::Invalid(unknown))
     }
 }
 

@@ -3,8 +3,17 @@
 
 /// `(name, policy file text)`, sorted by name.
 pub const BUILTIN_PACKS: &[(&str, &str)] = &[
+    (
+        "eu-parliament",
+        include_str!("../../policies/eu-parliament/policy.toml"),
+    ),
+    (
+        "scotland",
+        include_str!("../../policies/scotland/policy.toml"),
+    ),
     ("uk-gov", include_str!("../../policies/uk-gov/policy.toml")),
     ("us-fcc", include_str!("../../policies/us-fcc/policy.toml")),
+    ("wales", include_str!("../../policies/wales/policy.toml")),
 ];
 
 /// A builtin pack's text by name.

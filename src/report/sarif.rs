@@ -8,7 +8,10 @@
 //! and columns counted in Unicode code points, end column exclusive),
 //! `relatedLocations` for the finding's related labels (the site-register
 //! row, the policy rule) and `partialFingerprints` `{"assetlint/v1": fp}`
-//! from the finding's stable fingerprint. `automationDetails.id` is
+//! from the finding's stable fingerprint. Its `properties` hold `assetId`,
+//! `vendorId` and `siteId` when known and, for a rule with a deadline,
+//! `deadline` (`YYYY-MM-DD`) and `daysLeft` (days from the evaluation date
+//! to the deadline; negative once it has passed). `automationDetails.id` is
 //! [`Sarif::AUTOMATION_ID`]. A clean run has `"results": []`. Nothing in
 //! the document depends on the time of the run.
 //!
@@ -249,6 +252,12 @@ fn result(f: &Finding) -> Value {
         if let Some(value) = value {
             properties.insert(key.into(), json!(value));
         }
+    }
+    if let Some(deadline) = f.deadline {
+        properties.insert("deadline".into(), json!(deadline.to_string()));
+    }
+    if let Some(days) = f.days_left {
+        properties.insert("daysLeft".into(), json!(days));
     }
     let mut result = json!({
         "ruleId": f.rule,
