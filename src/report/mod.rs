@@ -16,6 +16,7 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod plan;
 pub mod sarif;
 mod stream;
 
@@ -33,7 +34,8 @@ pub enum Format {
     /// GitHub Actions annotations, plus a Markdown step summary when
     /// `GITHUB_STEP_SUMMARY` is set.
     Github,
-    /// A Markdown report: totals, counts by rule, site and vendor, findings.
+    /// A Markdown report: totals, counts by rule, site and vendor, the
+    /// removal timeline, findings.
     Markdown,
     /// JUnit XML for CI test-report readers.
     Junit,
@@ -88,6 +90,9 @@ pub struct Summary {
     /// Wall time.
     #[serde(skip)]
     pub elapsed: Duration,
+    /// The day the run was evaluated as of (`--date`, else today).
+    #[serde(skip)]
+    pub date: Option<jiff::civil::Date>,
 }
 
 impl Summary {
