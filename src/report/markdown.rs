@@ -23,7 +23,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use crate::diag::{Finding, Severity};
-use crate::report::plan::{Deadline, Plan};
+use crate::report::plan::Plan;
 use crate::report::{is_repo_file, plural, Reporter, Summary};
 
 /// The Markdown reporter.
@@ -197,9 +197,9 @@ impl Markdown {
                 "| {} | {} | {} | {} | {} |",
                 d.deadline,
                 if d.overdue {
-                    format!("**{}**", status(d))
+                    format!("**{}**", d.status())
                 } else {
-                    status(d)
+                    d.status()
                 },
                 d.assets,
                 d.by_site.len(),
@@ -212,7 +212,7 @@ impl Markdown {
                 s,
                 "#### {}: {}, {}\n",
                 d.deadline,
-                status(d),
+                d.status(),
                 plural(d.assets, "asset", "assets")
             )?;
             writeln!(s, "| Site | Assets | Asset ids |")?;
@@ -249,18 +249,6 @@ impl Markdown {
 /// A site or vendor id for a table, `(none)` when absent.
 fn key(id: Option<&str>) -> String {
     id.map_or_else(|| "(none)".to_string(), cell)
-}
-
-/// `overdue by 576 days`, `due today`, `65 days left`.
-pub fn status(d: &Deadline) -> String {
-    match d.days_left {
-        n if n < 0 => format!(
-            "overdue by {}",
-            plural(n.unsigned_abs() as usize, "day", "days")
-        ),
-        0 => "due today".to_string(),
-        n => format!("{} left", plural(n as usize, "day", "days")),
-    }
 }
 
 impl Reporter for Markdown {

@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::diag::{Finding, Severity};
 
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
@@ -39,6 +40,10 @@ pub enum Format {
     Markdown,
     /// JUnit XML for CI test-report readers.
     Junit,
+    /// One self-contained HTML page for auditors and board papers:
+    /// headline figures, removals due per month, tables by site and vendor,
+    /// every finding with its evidence.
+    Html,
 }
 
 /// How to render, decided once per run.
@@ -62,6 +67,7 @@ impl Format {
             Format::Github => Box::new(github::Github::from_env()),
             Format::Markdown => Box::<markdown::Markdown>::default(),
             Format::Junit => Box::<junit::Junit>::default(),
+            Format::Html => Box::<html::Html>::default(),
         }
     }
 }

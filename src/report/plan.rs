@@ -22,6 +22,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::diag::Finding;
+use crate::report::plural;
 
 /// The removal plan of a run.
 #[derive(Debug, Default)]
@@ -96,6 +97,20 @@ pub struct Month {
     pub assets: usize,
     /// Whether any deadline of the month has passed.
     pub overdue: bool,
+}
+
+impl Deadline {
+    /// `overdue by 576 days`, `due today` or `65 days left`.
+    pub fn status(&self) -> String {
+        match self.days_left {
+            n if n < 0 => format!(
+                "overdue by {}",
+                plural(n.unsigned_abs() as usize, "day", "days")
+            ),
+            0 => "due today".to_string(),
+            n => format!("{} left", plural(n as usize, "day", "days")),
+        }
+    }
 }
 
 fn display<S: serde::Serializer>(date: &Date, s: S) -> Result<S::Ok, S::Error> {
@@ -213,8 +228,20 @@ impl Plan {
     /// Removals due per month, oldest first: every month from the first
     /// deadline's to the last's (empty ones included) when that is at most
     /// [`Plan::MONTH_SPAN`] months, else only the months with removals.
-    pub fn months(&self) -> Vec<Month> {
+    /// `include` (the run's date, say) widens the range to its month.
+    pub fn months(&self, include: Option<Date>) -> Vec<Month> {
         let mut months: BTreeMap<Date, Month> = BTreeMap::new();
+        if let Some(day) = include.filter(|_| !self.is_empty()) {
+            let first = day.first_of_month();
+            months.insert(
+                first,
+                Month {
+                    month: first,
+                    assets: 0,
+                    overdue: false,
+                },
+            );
+        }
         for (deadline, p) in &self.deadlines {
             let first = deadline.first_of_month();
             let month = months.entry(first).or_insert(Month {
@@ -236,7 +263,7 @@ impl Plan {
             - i32::from(first.month())
             + 1;
         if span as usize > Self::MONTH_SPAN {
-            return months.into_values().collect();
+            return months.into_values().filter(|m| m.assets > 0).collect();
         }
         let mut all = Vec::with_capacity(span as usize);
         let mut day = first;
@@ -355,7 +382,7 @@ mod tests {
         plan.add(&due(Some("B"), "S", "v", date(2026, 10, 1), 2));
         plan.add(&due(Some("C"), "S", "v", date(2027, 1, 15), 3));
         let months: Vec<_> = plan
-            .months()
+            .months(None)
             .iter()
             .map(|m| (m.month.to_string(), m.assets, m.overdue))
             .collect();
@@ -368,7 +395,12 @@ mod tests {
                 ("2027-01-01".to_string(), 1, false),
             ]
         );
+        assert_eq!(plan.months(Some(date(2027, 3, 2))).len(), 6);
         plan.add(&due(Some("D"), "S", "v", date(2031, 1, 15), 4));
-        assert_eq!(plan.months().len(), 3, "a long span lists only busy months");
+        assert_eq!(
+            plan.months(Some(TODAY)).len(),
+            3,
+            "a long span lists only busy months"
+        );
     }
 }
