@@ -95,6 +95,7 @@ th, td { text-align: left; vertical-align: top; padding: 5px 8px; border-bottom:
          overflow-wrap: anywhere; }
 th { background: var(--panel); font-weight: 600; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.date { font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.findings, table.plan { table-layout: fixed; }
 .plan col.deadline { width: 12%; } .plan col.status { width: 13%; } .plan col.assets { width: 8%; }
 .plan col.sites { width: 47%; } .plan col.vendors { width: 20%; }
@@ -110,7 +111,7 @@ p.lead { break-after: avoid; page-break-after: avoid; }
 ul.evidence { margin: 0; padding-left: 1.1em; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .92em; }
 figure { margin: 8px 0 16px; }
-svg.chart { display: block; width: 100%; max-width: 860px; height: auto; }
+svg.chart { display: block; width: 100%; max-width: 940px; height: auto; }
 svg.chart text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; fill: var(--ink); }
 .legend { display: flex; gap: 18px; margin: 4px 0 0; padding: 0; list-style: none; color: var(--muted); font-size: .88em; }
 .key { display: inline-block; width: .9em; height: .9em; margin-right: 6px; vertical-align: -1px; border-radius: 2px; }
@@ -245,7 +246,7 @@ impl Html {
             let class = if d.overdue { " class=\"overdue\"" } else { "" };
             write!(
                 s,
-                "<tr><td class=\"num\">{}</td><td{class}>{}</td><td class=\"num\">{}</td><td>",
+                "<tr><td class=\"date\">{}</td><td{class}>{}</td><td class=\"num\">{}</td><td>",
                 d.deadline,
                 escape(&d.status()),
                 d.assets
