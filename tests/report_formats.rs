@@ -253,3 +253,37 @@ fn sarif_passes_check_sarif() {
         String::from_utf8_lossy(&check.stderr)
     );
 }
+
+#[test]
+fn html_is_one_self_contained_page_that_prints_on_a4() {
+    let (_temp, work) = example();
+    let html = render(&work, "html");
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+    assert!(html.trim_end().ends_with("</html>"));
+    for banned in [
+        "<script",
+        "<link",
+        "<img",
+        "<iframe",
+        " src=",
+        " href=",
+        "url(",
+        "@import",
+        "@font-face",
+    ] {
+        assert!(!html.contains(banned), "the page has {banned}");
+    }
+    for needed in [
+        "@page { size: A4",
+        "@media print",
+        "<svg class=\"chart\"",
+        "<title id=\"chart-title\">",
+    ] {
+        assert!(html.contains(needed), "the page lacks {needed}");
+    }
+    assert_eq!(
+        html.matches("<tr><td class=\"sev").count(),
+        27,
+        "one row per finding"
+    );
+}

@@ -167,6 +167,7 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
             .collect(),
     );
 
+    stream.summary_mut().date = Some(today);
     let mut site_findings = Vec::new();
     let sites = read_sites(&config, &root, &mut site_findings, stream.summary_mut())?;
     let (sites, more) = SiteIndex::build(sites, &config.ladder);

@@ -8,23 +8,33 @@
 //!                "site_id", "help", "url", "related": [...],
 //!                "deadline", "days_left", "fingerprint"}],
 //!  "summary": {"files", "assets", "passed", "flagged", "not_checkable",
-//!              "errors", "warnings", "notes", "suppressed"}}
+//!              "errors", "warnings", "notes", "suppressed"},
+//!  "plan": [{"deadline", "days_left", "overdue", "assets",
+//!            "by_site": [{"site", "count", "assets": [ids], "more"}],
+//!            "by_vendor": [{"vendor", "count"}]}]}
 //! ```
 //! Lines and columns are 1-based; columns count characters; the end column
-//! is exclusive. Absent values are `null`. The summary comes last because
-//! findings are written as they are found.
+//! is exclusive. Absent values are `null`. The summary and the plan come
+//! last because findings are written as they are found.
+//!
+//! `plan` is the removal plan ([`Plan`]): one entry per deadline of the
+//! rules that fired, overdue first; each asset counted once per deadline;
+//! `by_site` lists at most [`Plan::ID_LIMIT`] ids per site, and `more` says
+//! how many were left out. It is `[]` when no rule with a deadline fired.
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
 use crate::diag::{Evidence, Finding, Label, Severity};
+use crate::report::plan::Plan;
 use crate::report::{Reporter, Summary};
 
 /// The JSON reporter.
 #[derive(Default)]
 pub struct Json {
     written: usize,
+    plan: Plan,
 }
 
 #[derive(Serialize)]
@@ -92,6 +102,7 @@ impl Reporter for Json {
     }
 
     fn finding(&mut self, f: &Finding, out: &mut dyn Write) -> io::Result<()> {
+        self.plan.add(f);
         let finding = JsonFinding {
             rule: &f.rule,
             severity: f.severity,
@@ -124,7 +135,11 @@ impl Reporter for Json {
 
     fn end(&mut self, summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
         let summary = serde_json::to_string_pretty(summary)?.replace('\n', "\n  ");
+        let plan = serde_json::to_string_pretty(&self.plan.deadlines())?.replace('\n', "\n  ");
         let close = if self.written == 0 { "]" } else { "\n  ]" };
-        writeln!(out, "{close},\n  \"summary\": {summary}\n}}")
+        writeln!(
+            out,
+            "{close},\n  \"summary\": {summary},\n  \"plan\": {plan}\n}}"
+        )
     }
 }

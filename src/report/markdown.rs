@@ -2,13 +2,16 @@
 //! in a GitHub job summary, a pull-request comment or a repository view.
 //!
 //! Layout: a title and a totals table; findings counted by rule, by site and
-//! by vendor; then the table of findings with `file:line` links relative to
-//! the repository root (`[registers/x.csv:3](registers/x.csv#L3)`).
+//! by vendor; the removal timeline (the [`Plan`]: per deadline, overdue
+//! first, the assets due by site and vendor); then the table of findings
+//! with `file:line` links relative to the repository root
+//! (`[registers/x.csv:3](registers/x.csv#L3)`).
 //!
 //! The whole report is written in [`Reporter::end`], because the totals come
 //! first. Memory stays bounded: the counts hold one entry per distinct rule,
-//! site and vendor, and the table keeps at most [`Markdown::ROW_LIMIT`] rows
-//! (the report says how many were left out).
+//! site and vendor, the plan what its module doc says, and the table keeps
+//! at most [`Markdown::ROW_LIMIT`] rows (the report says how many were left
+//! out).
 //!
 //! Every cell is escaped: pipes and Markdown punctuation are
 //! backslash-escaped, line breaks become `<br>`, and a cell that would start
@@ -20,6 +23,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use crate::diag::{Finding, Severity};
+use crate::report::plan::Plan;
 use crate::report::{is_repo_file, plural, Reporter, Summary};
 
 /// The Markdown reporter.
@@ -35,6 +39,8 @@ pub struct Markdown {
     rows: Vec<String>,
     /// Findings past the row limit.
     omitted: usize,
+    /// What must go by when.
+    plan: Plan,
 }
 
 #[derive(Default)]
@@ -49,6 +55,14 @@ impl Markdown {
     /// Rows of the findings table; past this, the report says how many
     /// were left out (a GitHub step summary holds at most 1 MiB).
     pub const ROW_LIMIT: usize = 1000;
+
+    /// Asset ids listed per site and deadline in the removal timeline;
+    /// past this, "and N more".
+    pub const ID_LIMIT: usize = 10;
+
+    /// Sites listed per deadline in the removal timeline; past this, the
+    /// report says how many more.
+    pub const SITE_LIMIT: usize = 25;
 
     /// Writes the report, with `notes` (paragraphs) after the totals.
     pub fn write_report(
@@ -128,12 +142,12 @@ impl Markdown {
             writeln!(s, "### {title}\n")?;
             writeln!(s, "| {column} | Findings |")?;
             writeln!(s, "|---|---:|")?;
-            for (key, n) in counts {
-                let key = key.as_deref().map_or_else(|| "(none)".to_string(), cell);
-                writeln!(s, "| {key} | {n} |")?;
+            for (id, n) in counts {
+                writeln!(s, "| {} | {n} |", key(id.as_deref()))?;
             }
             writeln!(s)?;
         }
+        self.timeline(s, summary)?;
 
         writeln!(s, "### Findings\n")?;
         writeln!(s, "| Severity | Rule | Location | Asset | Message |")?;
@@ -151,10 +165,95 @@ impl Markdown {
         }
         Ok(())
     }
+
+    /// The removal timeline: a table of deadlines, then each deadline's
+    /// sites with their asset ids, and its vendors.
+    fn timeline(&self, s: &mut String, summary: &Summary) -> std::fmt::Result {
+        if self.plan.is_empty() {
+            return Ok(());
+        }
+        writeln!(s, "### Removal timeline\n")?;
+        let as_of = summary
+            .date
+            .or(self.plan.as_of())
+            .map_or_else(String::new, |d| format!(" as of {d}"));
+        writeln!(
+            s,
+            "**{} overdue for removal, {} due later**{as_of}. Each asset is counted once per deadline.\n",
+            plural(self.plan.overdue(), "asset", "assets"),
+            self.plan.upcoming(),
+        )?;
+        let deadlines = self.plan.deadlines();
+        writeln!(s, "| Deadline | Status | Assets | Sites | Vendors |")?;
+        writeln!(s, "|---|---|---:|---:|---|")?;
+        for d in &deadlines {
+            let vendors: Vec<String> = d
+                .by_vendor
+                .iter()
+                .map(|v| format!("{} {}", key(v.vendor.as_deref()), v.count))
+                .collect();
+            writeln!(
+                s,
+                "| {} | {} | {} | {} | {} |",
+                d.deadline,
+                if d.overdue {
+                    format!("**{}**", d.status())
+                } else {
+                    d.status()
+                },
+                d.assets,
+                d.by_site.len(),
+                vendors.join(", "),
+            )?;
+        }
+        writeln!(s)?;
+        for d in &deadlines {
+            writeln!(
+                s,
+                "#### {}: {}, {}\n",
+                d.deadline,
+                d.status(),
+                plural(d.assets, "asset", "assets")
+            )?;
+            writeln!(s, "| Site | Assets | Asset ids |")?;
+            writeln!(s, "|---|---:|---|")?;
+            for site in d.by_site.iter().take(Self::SITE_LIMIT) {
+                let shown = site.assets.len().min(Self::ID_LIMIT);
+                let mut ids: Vec<String> = site.assets[..shown].iter().map(|id| cell(id)).collect();
+                if site.count > shown {
+                    ids.push(format!("and {} more", site.count - shown));
+                }
+                writeln!(
+                    s,
+                    "| {} | {} | {} |",
+                    key(site.site.as_deref()),
+                    site.count,
+                    ids.join(", ")
+                )?;
+            }
+            if d.by_site.len() > Self::SITE_LIMIT {
+                let rest = &d.by_site[Self::SITE_LIMIT..];
+                writeln!(
+                    s,
+                    "| and {} more | {} | |",
+                    plural(rest.len(), "site", "sites"),
+                    rest.iter().map(|x| x.count).sum::<usize>()
+                )?;
+            }
+            writeln!(s)?;
+        }
+        Ok(())
+    }
+}
+
+/// A site or vendor id for a table, `(none)` when absent.
+fn key(id: Option<&str>) -> String {
+    id.map_or_else(|| "(none)".to_string(), cell)
 }
 
 impl Reporter for Markdown {
     fn finding(&mut self, f: &Finding, _out: &mut dyn Write) -> io::Result<()> {
+        self.plan.add(f);
         let count = self.by_rule.entry(f.rule.clone()).or_default();
         match f.severity {
             Severity::Error => count.errors += 1,
@@ -287,6 +386,38 @@ mod tests {
             "\n… and 3 more findings not shown (the table stops at 1000 rows; the JSON and SARIF reports have them all).\n"
         ));
         assert!(text.contains("| r | 1003 | 0 | 0 |"));
+    }
+
+    #[test]
+    fn the_timeline_lists_a_bounded_number_of_ids_per_site() {
+        use crate::diag::Label;
+        use crate::source::Snippet;
+
+        let snippet = Snippet::whole("a.csv".into(), "x\n".repeat(100).into());
+        let mut markdown = Markdown::default();
+        let n = Markdown::ID_LIMIT + 2;
+        for i in 0..n {
+            let mut f = Finding::new(
+                "p/r",
+                Severity::Error,
+                "m",
+                Label::new(snippet.clone(), 2 * i..2 * i + 1, ""),
+            );
+            f.asset_id = Some(format!("A|{i}"));
+            f.site_id = Some("S".into());
+            f.deadline = Some(jiff::civil::date(2027, 1, 31));
+            f.days_left = Some(65);
+            markdown.finding(&f, &mut io::sink()).unwrap();
+        }
+        let summary = Summary {
+            errors: n,
+            ..Summary::default()
+        };
+        let text = markdown.render(&summary, &[]);
+        assert!(text.contains("| 2027-01-31 | 65 days left | 12 | 1 | (none) 12 |"));
+        assert!(text.contains("#### 2027-01-31: 65 days left, 12 assets"));
+        assert!(text.contains("| S | 12 | A\\|0, A\\|1, "));
+        assert!(text.contains("A\\|9, and 2 more |"));
     }
 
     #[test]

@@ -12,10 +12,12 @@ use serde::Serialize;
 use crate::diag::{Finding, Severity};
 
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod plan;
 pub mod sarif;
 mod stream;
 
@@ -33,10 +35,15 @@ pub enum Format {
     /// GitHub Actions annotations, plus a Markdown step summary when
     /// `GITHUB_STEP_SUMMARY` is set.
     Github,
-    /// A Markdown report: totals, counts by rule, site and vendor, findings.
+    /// A Markdown report: totals, counts by rule, site and vendor, the
+    /// removal timeline, findings.
     Markdown,
     /// JUnit XML for CI test-report readers.
     Junit,
+    /// One self-contained HTML page for auditors and board papers:
+    /// headline figures, removals due per month, tables by site and vendor,
+    /// every finding with its evidence.
+    Html,
 }
 
 /// How to render, decided once per run.
@@ -60,6 +67,7 @@ impl Format {
             Format::Github => Box::new(github::Github::from_env()),
             Format::Markdown => Box::<markdown::Markdown>::default(),
             Format::Junit => Box::<junit::Junit>::default(),
+            Format::Html => Box::<html::Html>::default(),
         }
     }
 }
@@ -88,6 +96,9 @@ pub struct Summary {
     /// Wall time.
     #[serde(skip)]
     pub elapsed: Duration,
+    /// The day the run was evaluated as of (`--date`, else today).
+    #[serde(skip)]
+    pub date: Option<jiff::civil::Date>,
 }
 
 impl Summary {
