@@ -6,19 +6,21 @@
 //!                "end_line", "end_column", "asset_id", "vendor_id",
 //!                "evidence": [{"field", "value", "fact", "match"}],
 //!                "site_id", "help", "url", "related": [...],
-//!                "deadline", "days_left", "fingerprint"}],
+//!                "deadline", "days_left", "fingerprint",
+//!                "suppressed": {"waiver", "reason", "approved_by", "expires"}}],
 //!  "summary": {"files", "assets", "passed", "flagged", "not_checkable",
-//!              "errors", "warnings", "notes", "suppressed"}}
+//!              "errors", "warnings", "notes", "suppressed", "baselined"}}
 //! ```
 //! Lines and columns are 1-based; columns count characters; the end column
-//! is exclusive. Absent values are `null`. The summary comes last because
+//! is exclusive. Absent values are `null`; `suppressed` is there only on
+//! the findings a waiver suppressed (listed with `--show-suppressed`). The summary comes last because
 //! findings are written as they are found.
 
 use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::diag::{Evidence, Finding, Label, Severity};
+use crate::diag::{Evidence, Finding, Label, Severity, Suppression};
 use crate::report::{Reporter, Summary};
 
 /// The JSON reporter.
@@ -50,6 +52,8 @@ struct JsonFinding<'a> {
     deadline: Option<String>,
     days_left: Option<i64>,
     fingerprint: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<&'a Suppression>,
 }
 
 #[derive(Serialize)]
@@ -114,12 +118,17 @@ impl Reporter for Json {
             deadline: f.deadline.map(|d| d.to_string()),
             days_left: f.days_left,
             fingerprint: &f.fingerprint,
+            suppressed: f.suppressed.as_ref(),
         };
         // JSON strings hold no raw newlines, so indenting every line is safe.
         let text = serde_json::to_string_pretty(&finding)?.replace('\n', "\n    ");
         let sep = if self.written == 0 { "" } else { "," };
         self.written += 1;
         write!(out, "{sep}\n    {text}")
+    }
+
+    fn suppressed(&mut self, f: &Finding, out: &mut dyn Write) -> io::Result<()> {
+        self.finding(f, out)
     }
 
     fn end(&mut self, summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
