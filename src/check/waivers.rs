@@ -11,7 +11,7 @@
 //! expires = 2026-12-31           # the last day it holds
 //! ```
 //!
-//! Read in two phases like the config: [`RawWaiver`] mirrors the file
+//! Read in two phases like the config: `RawWaiver` mirrors the file
 //! (unknown keys rejected, values spanned), [`Waivers::load`] validates every
 //! entry, collecting all problems, and compiles the globs once. Matching
 //! ([`Waivers::suppress`]) is pure apart from a per-waiver use counter, from

@@ -335,4 +335,38 @@ mod tests {
         assert_eq!(one, two);
         assert_eq!(String::from_utf8(one).unwrap(), "a.csv@2 a.csv@7 b.csv@1 ");
     }
+
+    #[test]
+    fn the_gate_suppresses_and_baselines_and_held_files_wait_for_the_end() {
+        let mut out = Vec::new();
+        let gate: Gate<'_> = Box::new(|f: &mut Finding| match f.primary.span.start {
+            1 => {
+                f.suppressed = Some(crate::diag::Suppression {
+                    waiver: "w.toml:1".into(),
+                    reason: "r".into(),
+                    approved_by: None,
+                    expires: "2026-12-31".into(),
+                });
+                Verdict::Suppressed
+            }
+            2 => Verdict::Baselined,
+            _ => Verdict::Report,
+        });
+        let mut stream = Stream::new(Box::new(Names), Box::new(&mut out)).with_gate(gate, false);
+        stream.hold_from("m.toml");
+        stream.push(at("a.csv", 1));
+        stream.push(at("a.csv", 2));
+        stream.push(at("a.csv", 3));
+        stream.flush_before("a.csv", usize::MAX);
+        stream.push(at("z.csv", 5));
+        stream.flush_before("z.csv", usize::MAX);
+        // known only now, but sorted before z.csv
+        stream.defer([at("m.toml", 4)]);
+        let (summary, _) = stream.finish(Default::default()).unwrap();
+        assert_eq!(
+            (summary.suppressed, summary.baselined, summary.notes),
+            (1, 1, 3)
+        );
+        assert_eq!(String::from_utf8(out).unwrap(), "a.csv@3 m.toml@4 z.csv@5 ");
+    }
 }
