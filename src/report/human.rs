@@ -55,6 +55,10 @@ impl Diagnostic for Report<'_> {
     }
 
     fn severity(&self) -> Option<miette::Severity> {
+        // A suppressed finding is shown as a note: it does not count.
+        if self.finding.suppressed.is_some() {
+            return Some(miette::Severity::Advice);
+        }
         Some(match self.finding.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
