@@ -244,3 +244,26 @@ pub fn fingerprint(parts: &[&str]) -> String {
     }
     format!("{hash:016x}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_fingerprint_survives_a_line_move_but_not_an_edit() {
+        let f = |text: &str, row: &str| {
+            let start = text.find(row).unwrap_or(0);
+            let snippet = Snippet::whole("a.csv".into(), text.into());
+            Finding::new(
+                "assetlint/malformed-row",
+                Severity::Error,
+                "this row has 2 cells",
+                Label::new(snippet, start..start + row.len(), ""),
+            )
+            .fingerprint
+        };
+        let before = f("h,i,j\nA,B\n", "A,B");
+        assert_eq!(before, f("h,i,j\n\nx,y,z\nA,B\n", "A,B"));
+        assert_ne!(before, f("h,i,j\nA,C\n", "A,C"));
+    }
+}
