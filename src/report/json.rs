@@ -13,8 +13,8 @@
 //! ```
 //! Lines and columns are 1-based; columns count characters; the end column
 //! is exclusive. Absent values are `null`; `suppressed` is there only on
-//! the findings a waiver suppressed (listed with `--show-suppressed`). The summary comes last because
-//! findings are written as they are found.
+//! the findings a waiver suppressed (listed with `--show-suppressed`). The
+//! summary comes last because findings are written as they are found.
 
 use std::io::{self, Write};
 
