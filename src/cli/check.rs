@@ -1,5 +1,6 @@
 //! `assetlint check`: discover → read → resolve → evaluate → report.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufReader, BufWriter, IsTerminal, Write};
@@ -10,6 +11,8 @@ use std::time::Instant;
 
 use jiff::civil::Date;
 
+use crate::check::baseline::{Baseline, Recorder};
+use crate::check::waivers::Waivers;
 use crate::check::{fails, Engine, Outcome};
 use crate::cli::{width, ColorChoice, Fatal};
 use crate::config::{Config, PolicySource};
@@ -18,7 +21,7 @@ use crate::discover::{self, absolute, display_path, Target};
 use crate::model::Site;
 use crate::policy::load;
 use crate::read::{fields, Event, Format, Hint, Problem};
-use crate::report::{self, Stream, Style, Summary};
+use crate::report::{self, Stream, Style, Summary, Verdict};
 use crate::resolve::catalog::Catalog;
 use crate::resolve::resolver::Resolver;
 use crate::resolve::sites::SiteIndex;
@@ -38,6 +41,18 @@ pub struct Args {
     /// Site register; repeatable; replaces the config's list.
     #[arg(long, value_name = "FILE")]
     pub sites: Vec<PathBuf>,
+    /// Waiver file; repeatable; replaces the config's list.
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Vec<PathBuf>,
+    /// Also report the findings waivers suppressed, marked with the waiver (human and json).
+    #[arg(long)]
+    pub show_suppressed: bool,
+    /// Report only findings that are not in this baseline; note its entries that are fixed.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write the run's findings (after waivers) to FILE as a baseline.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = report::Format::Human)]
     pub format: report::Format,
@@ -120,6 +135,13 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
     if !args.sites.is_empty() {
         config.site_files = args.sites.iter().map(|p| cwd.join(p)).collect();
     }
+    // The config's waiver files stay out of linting even when --waivers
+    // replaces them.
+    let waiver_files: Vec<PathBuf> = if args.waivers.is_empty() {
+        config.waiver_files.clone()
+    } else {
+        args.waivers.iter().map(|p| cwd.join(p)).collect()
+    };
     let today = args.date.unwrap_or_else(|| jiff::Zoned::now().date());
 
     let policies = load::load_all(&config.policies, &config.ladder, &root)?;
@@ -132,6 +154,21 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
         return Err(Fatal::Invalid(unknown));
     }
     let catalog = Catalog::builtin();
+    let exceptions = RefCell::new(Exceptions {
+        waivers: Waivers::load(
+            &waiver_files,
+            &root,
+            policies
+                .iter()
+                .flat_map(|p| p.rules.iter().map(|r| (r.id.as_str(), r.waivable))),
+            today,
+        )?,
+        baseline: match &args.baseline {
+            Some(path) => Some(Baseline::load(&cwd.join(path), &root)?),
+            None => None,
+        },
+        recorder: args.write_baseline.as_ref().map(|_| Recorder::default()),
+    });
 
     // Decide where the report goes before reading anything, so findings
     // can be written as they are found.
@@ -159,13 +196,32 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
             stream = stream.with_sink(format.reporter(style), create(path, code)?);
         }
     }
-    let mut stream = stream.with_severities(
-        config
-            .severities
-            .iter()
-            .map(|(id, s)| (id.get_ref().clone(), *s))
-            .collect(),
-    );
+    let mut stream = stream
+        .with_severities(
+            config
+                .severities
+                .iter()
+                .map(|(id, s)| (id.get_ref().clone(), *s))
+                .collect(),
+        )
+        .with_gate(
+            Box::new(|f| exceptions.borrow_mut().judge(f)),
+            args.show_suppressed,
+        );
+    {
+        // Their findings are known only at the end.
+        let ex = exceptions.borrow();
+        ex.waivers
+            .files()
+            .chain(ex.baseline.as_ref().map(Baseline::name))
+            .for_each(|name| stream.hold_from(name));
+    }
+    let mut read: Vec<Arc<str>> = config
+        .site_files
+        .iter()
+        .map(|p| display_path(p, &root).into())
+        .collect();
+    read.extend(inputs.iter().map(|i| Arc::from(i.name())));
 
     stream.summary_mut().date = Some(today);
     let mut site_findings = Vec::new();
@@ -210,7 +266,23 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
         }
     }
 
+    let (stale, fixed) = {
+        let ex = exceptions.borrow();
+        let read: HashSet<&str> = read.iter().map(|r| r.as_ref()).collect();
+        let fixed = ex.baseline.as_ref().map(|b| b.fixed(&read, &root));
+        (ex.waivers.findings(), fixed.unwrap_or_default())
+    };
+    stream.defer(stale);
+    stream.defer(fixed);
     let (_, worst) = stream.finish(started.elapsed())?;
+    if let (Some(path), Some(recorder)) = (&args.write_baseline, exceptions.into_inner().recorder) {
+        std::fs::write(path, recorder.render()).map_err(|e| {
+            Invalid::plain(
+                "args::write-baseline",
+                format!("cannot write {}: {e}", path.display()),
+            )
+        })?;
+    }
     Ok(
         if worst.is_some_and(|w| fails(w, args.fail_on.threshold())) {
             ExitCode::from(1)
@@ -218,6 +290,33 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
             ExitCode::SUCCESS
         },
     )
+}
+
+/// The run's waivers and baseline: the gate every finding passes.
+struct Exceptions {
+    waivers: Waivers,
+    baseline: Option<Baseline>,
+    /// Collects the findings for `--write-baseline`.
+    recorder: Option<Recorder>,
+}
+
+impl Exceptions {
+    /// A waiver first (a suppressed finding is not baselined), then the
+    /// baseline; what is left is recorded for a new baseline and reported.
+    fn judge(&mut self, finding: &mut Finding) -> Verdict {
+        if let Some(suppression) = self.waivers.suppress(finding) {
+            finding.suppressed = Some(suppression);
+            return Verdict::Suppressed;
+        }
+        if let Some(recorder) = &mut self.recorder {
+            recorder.record(finding);
+        }
+        if self.baseline.as_mut().is_some_and(|b| b.contains(finding)) {
+            Verdict::Baselined
+        } else {
+            Verdict::Report
+        }
+    }
 }
 
 /// Creates a report file.
@@ -250,6 +349,12 @@ fn inputs(args: &Args, config: &Config, root: &std::path::Path) -> Result<Vec<In
     skip.extend(config.file.iter().map(|p| absolute(p)));
     skip.extend(config.site_files.iter().map(|p| absolute(p)));
     skip.extend(config.waiver_files.iter().map(|p| absolute(p)));
+    skip.extend(
+        args.waivers
+            .iter()
+            .chain([&args.baseline, &args.write_baseline].into_iter().flatten())
+            .map(|p| absolute(p)),
+    );
     skip.extend(config.policies.iter().filter_map(|p| match p {
         PolicySource::Path(p) => Some(absolute(p)),
         PolicySource::Builtin(_) => None,

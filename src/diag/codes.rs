@@ -39,6 +39,10 @@ macro_rules! codes {
 }
 
 codes! {
+    /// A baseline entry whose finding is no longer found.
+    BaselineFixed = ("baseline-fixed", Note,
+        "A baselined finding is no longer found",
+        "remove this entry from the baseline (or write it again with --write-baseline), so the baseline only shrinks"),
     /// Two columns of a register have the same header.
     DuplicateColumn = ("duplicate-column", Warning,
         "Two columns have the same header",
@@ -107,6 +111,22 @@ codes! {
     VendorMismatch = ("vendor-mismatch", Warning,
         "The declared vendor disagrees with stronger evidence",
         "correct the register: the model, MAC address or brand says who really made this device"),
+    /// A waiver's expiry date has passed; it no longer suppresses anything.
+    WaiverExpired = ("waiver-expired", Warning,
+        "A waiver has expired and no longer suppresses findings",
+        "fix what it waived, or renew it with a new expiry date and a fresh approval"),
+    /// A waiver expires within 30 days.
+    WaiverExpiring = ("waiver-expiring", Note,
+        "A waiver expires within 30 days",
+        "plan the fix, or have the waiver renewed before it expires"),
+    /// A waiver names a rule that cannot be waived.
+    WaiverNotAllowed = ("waiver-not-allowed", Error,
+        "A waiver names a rule that cannot be waived",
+        "the rule is marked `waivable = false`: its findings must be fixed; narrow the waiver's `rule` glob so it does not name it"),
+    /// A waiver that matched no finding in the run.
+    WaiverUnused = ("waiver-unused", Warning,
+        "A waiver matched no finding",
+        "remove the waiver, or correct its `rule`, `asset` or `site` globs"),
 }
 
 impl Code {

@@ -143,12 +143,33 @@ pub struct Finding {
     pub deadline: Option<jiff::civil::Date>,
     /// Days from the evaluation date to the deadline (negative: overdue).
     pub days_left: Option<i64>,
-    /// Stable identity: rule + asset identity + file.
+    /// Stable identity: rule + asset identity + file (see
+    /// [`Finding::new`] for findings without an asset).
     pub fingerprint: String,
+    /// The waiver that suppressed it (such findings are reported only on
+    /// request, with `--show-suppressed`).
+    pub suppressed: Option<Suppression>,
+}
+
+/// The waiver that suppressed a finding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Suppression {
+    /// Where the waiver is: `file:line`.
+    pub waiver: String,
+    /// Why the finding is accepted.
+    pub reason: String,
+    /// Who approved it.
+    pub approved_by: Option<String>,
+    /// The last day the waiver holds (YYYY-MM-DD).
+    pub expires: String,
 }
 
 impl Finding {
     /// A finding with only the essentials; the rest can be filled in.
+    ///
+    /// Its fingerprint is rule + file + message + the text under the primary
+    /// label, which survives line moves; findings about an asset replace it
+    /// with rule + file + the asset's identity.
     pub fn new(
         rule: impl Into<String>,
         severity: Severity,
@@ -156,11 +177,13 @@ impl Finding {
         primary: Label,
     ) -> Self {
         let rule = rule.into();
-        let fingerprint = fingerprint(&[&rule, primary.file(), &primary.span.start.to_string()]);
+        let message = message.into();
+        let text = primary.snippet.slice(&primary.span).unwrap_or("");
+        let fingerprint = fingerprint(&[&rule, primary.file(), &message, text]);
         Finding {
             rule,
             severity,
-            message: message.into(),
+            message,
             primary,
             labels: Vec::new(),
             related: Vec::new(),
@@ -175,6 +198,7 @@ impl Finding {
             deadline: None,
             days_left: None,
             fingerprint,
+            suppressed: None,
         }
     }
 
@@ -219,4 +243,27 @@ pub fn fingerprint(parts: &[&str]) -> String {
         }
     }
     format!("{hash:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_fingerprint_survives_a_line_move_but_not_an_edit() {
+        let f = |text: &str, row: &str| {
+            let start = text.find(row).unwrap_or(0);
+            let snippet = Snippet::whole("a.csv".into(), text.into());
+            Finding::new(
+                "assetlint/malformed-row",
+                Severity::Error,
+                "this row has 2 cells",
+                Label::new(snippet, start..start + row.len(), ""),
+            )
+            .fingerprint
+        };
+        let before = f("h,i,j\nA,B\n", "A,B");
+        assert_eq!(before, f("h,i,j\n\nx,y,z\nA,B\n", "A,B"));
+        assert_ne!(before, f("h,i,j\nA,C\n", "A,C"));
+    }
 }

@@ -5,5 +5,5 @@ pub mod finding;
 pub mod invalid;
 
 pub use codes::Code;
-pub use finding::{fingerprint, Evidence, Finding, Label, MatchKind, Severity};
+pub use finding::{fingerprint, Evidence, Finding, Label, MatchKind, Severity, Suppression};
 pub use invalid::Invalid;

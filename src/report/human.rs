@@ -55,6 +55,10 @@ impl Diagnostic for Report<'_> {
     }
 
     fn severity(&self) -> Option<miette::Severity> {
+        // A suppressed finding is shown as a note: it does not count.
+        if self.finding.suppressed.is_some() {
+            return Some(miette::Severity::Advice);
+        }
         Some(match self.finding.severity {
             Severity::Error => miette::Severity::Error,
             Severity::Warning => miette::Severity::Warning,
@@ -169,6 +173,35 @@ impl Reporter for Human {
         writeln!(out, "{text}")
     }
 
+    fn suppressed(&mut self, finding: &Finding, out: &mut dyn Write) -> io::Result<()> {
+        let Some(s) = &finding.suppressed else {
+            return Ok(());
+        };
+        let mut text = String::new();
+        if self
+            .handler
+            .render_report(
+                &mut text,
+                &Report {
+                    finding,
+                    related: Vec::new(),
+                },
+            )
+            .is_err()
+        {
+            text = format!("{}: {}\n", finding.rule, finding.message);
+        }
+        let approved = s
+            .approved_by
+            .as_deref()
+            .map_or(String::new(), |a| format!(", approved by {a}"));
+        writeln!(
+            out,
+            "{text}  = suppressed by the waiver at {}{approved}, until {}: {}\n",
+            s.waiver, s.expires, s.reason
+        )
+    }
+
     fn end(&mut self, summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
         if !self.quiet {
             writeln!(out, "{}", summary_line(summary))?;
@@ -189,11 +222,11 @@ pub fn summary_line(s: &Summary) -> String {
         plural(s.errors, "error", "errors"),
         plural(s.warnings, "warning", "warnings"),
         plural(s.notes, "note", "notes"),
-        if s.suppressed > 0 {
-            format!(", {} suppressed", s.suppressed)
-        } else {
-            String::new()
-        },
+        [(s.suppressed, "suppressed"), (s.baselined, "baselined")]
+            .iter()
+            .filter(|(n, _)| *n > 0)
+            .map(|(n, what)| format!(", {n} {what}"))
+            .collect::<String>(),
         s.elapsed.as_secs_f64()
     )
 }

@@ -6,16 +6,19 @@
 //!                "end_line", "end_column", "asset_id", "vendor_id",
 //!                "evidence": [{"field", "value", "fact", "match"}],
 //!                "site_id", "help", "url", "related": [...],
-//!                "deadline", "days_left", "fingerprint"}],
+//!                "deadline", "days_left", "fingerprint",
+//!                "suppressed": {"waiver", "reason", "approved_by", "expires"}}],
 //!  "summary": {"files", "assets", "passed", "flagged", "not_checkable",
-//!              "errors", "warnings", "notes", "suppressed"},
+//!              "errors", "warnings", "notes", "suppressed", "baselined"},
 //!  "plan": [{"deadline", "days_left", "overdue", "assets",
 //!            "by_site": [{"site", "count", "assets": [ids], "more"}],
 //!            "by_vendor": [{"vendor", "count"}]}]}
 //! ```
 //! Lines and columns are 1-based; columns count characters; the end column
-//! is exclusive. Absent values are `null`. The summary and the plan come
-//! last because findings are written as they are found.
+//! is exclusive. Absent values are `null`; `suppressed` is there only on
+//! the findings a waiver suppressed (listed with `--show-suppressed`). The
+//! summary and the plan come last because findings are written as they are
+//! found.
 //!
 //! `plan` is the removal plan ([`Plan`]): one entry per deadline of the
 //! rules that fired, overdue first; each asset counted once per deadline;
@@ -26,7 +29,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::diag::{Evidence, Finding, Label, Severity};
+use crate::diag::{Evidence, Finding, Label, Severity, Suppression};
 use crate::report::plan::Plan;
 use crate::report::{Reporter, Summary};
 
@@ -60,6 +63,8 @@ struct JsonFinding<'a> {
     deadline: Option<String>,
     days_left: Option<i64>,
     fingerprint: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressed: Option<&'a Suppression>,
 }
 
 #[derive(Serialize)]
@@ -103,6 +108,27 @@ impl Reporter for Json {
 
     fn finding(&mut self, f: &Finding, out: &mut dyn Write) -> io::Result<()> {
         self.plan.add(f);
+        self.write(f, out)
+    }
+
+    fn suppressed(&mut self, f: &Finding, out: &mut dyn Write) -> io::Result<()> {
+        // Listed, but a waived finding is not in the removal plan.
+        self.write(f, out)
+    }
+
+    fn end(&mut self, summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
+        let summary = serde_json::to_string_pretty(summary)?.replace('\n', "\n  ");
+        let plan = serde_json::to_string_pretty(&self.plan.deadlines())?.replace('\n', "\n  ");
+        let close = if self.written == 0 { "]" } else { "\n  ]" };
+        writeln!(
+            out,
+            "{close},\n  \"summary\": {summary},\n  \"plan\": {plan}\n}}"
+        )
+    }
+}
+
+impl Json {
+    fn write(&mut self, f: &Finding, out: &mut dyn Write) -> io::Result<()> {
         let finding = JsonFinding {
             rule: &f.rule,
             severity: f.severity,
@@ -125,21 +151,12 @@ impl Reporter for Json {
             deadline: f.deadline.map(|d| d.to_string()),
             days_left: f.days_left,
             fingerprint: &f.fingerprint,
+            suppressed: f.suppressed.as_ref(),
         };
         // JSON strings hold no raw newlines, so indenting every line is safe.
         let text = serde_json::to_string_pretty(&finding)?.replace('\n', "\n    ");
         let sep = if self.written == 0 { "" } else { "," };
         self.written += 1;
         write!(out, "{sep}\n    {text}")
-    }
-
-    fn end(&mut self, summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
-        let summary = serde_json::to_string_pretty(summary)?.replace('\n', "\n  ");
-        let plan = serde_json::to_string_pretty(&self.plan.deadlines())?.replace('\n', "\n  ");
-        let close = if self.written == 0 { "]" } else { "\n  ]" };
-        writeln!(
-            out,
-            "{close},\n  \"summary\": {summary},\n  \"plan\": {plan}\n}}"
-        )
     }
 }

@@ -21,7 +21,7 @@ pub mod plan;
 pub mod sarif;
 mod stream;
 
-pub use stream::Stream;
+pub use stream::{Gate, Stream, Verdict};
 
 /// An output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -93,6 +93,8 @@ pub struct Summary {
     pub notes: usize,
     /// Findings a waiver suppressed.
     pub suppressed: usize,
+    /// Findings the baseline holds (not reported).
+    pub baselined: usize,
     /// Wall time.
     #[serde(skip)]
     pub elapsed: Duration,
@@ -126,6 +128,13 @@ pub trait Reporter {
 
     /// Writes one finding; findings arrive in the one sort order.
     fn finding(&mut self, finding: &Finding, out: &mut dyn Write) -> io::Result<()>;
+
+    /// Writes a finding a waiver suppressed ([`Finding::suppressed`]), when
+    /// `--show-suppressed` asks for them; formats that cannot mark a finding
+    /// as suppressed leave it out.
+    fn suppressed(&mut self, _finding: &Finding, _out: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
 
     /// Writes what comes after the last finding.
     fn end(&mut self, summary: &Summary, out: &mut dyn Write) -> io::Result<()>;

@@ -10,6 +10,11 @@
 //! One stream feeds several sinks (a reporter and where it writes): the
 //! `--format` report and the `--sarif-file`/`--summary-file` reports of the
 //! same run see the same findings in the same order.
+//!
+//! Every finding passes one gate on the way in (after severity overrides):
+//! the run's waivers and baseline decide whether it is reported, suppressed
+//! (reported to sinks that show suppressed findings, and counted) or
+//! baselined (counted only).
 
 use std::collections::{HashMap, VecDeque};
 use std::io::{self, Write};
@@ -36,6 +41,20 @@ impl<'a> Sink<'a> {
     }
 }
 
+/// What the gate decides about a finding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Report it.
+    Report,
+    /// A waiver suppressed it (the gate has set [`Finding::suppressed`]).
+    Suppressed,
+    /// The baseline holds it.
+    Baselined,
+}
+
+/// The gate every finding passes on its way in.
+pub type Gate<'a> = Box<dyn FnMut(&mut Finding) -> Verdict + 'a>;
+
 /// Reports being written.
 pub struct Stream<'a> {
     sinks: Vec<Sink<'a>>,
@@ -49,6 +68,12 @@ pub struct Stream<'a> {
     summary: Summary,
     /// Severity overrides by rule id (`None`: off).
     severities: HashMap<String, Option<Severity>>,
+    /// Waivers and baseline.
+    gate: Option<Gate<'a>>,
+    /// Whether suppressed findings are written.
+    show_suppressed: bool,
+    /// Findings in files sorting at or after this name wait for the end.
+    hold: Option<String>,
 }
 
 impl<'a> Stream<'a> {
@@ -61,6 +86,9 @@ impl<'a> Stream<'a> {
             worst: None,
             summary: Summary::default(),
             severities: HashMap::new(),
+            gate: None,
+            show_suppressed: false,
+            hold: None,
         }
     }
 
@@ -78,15 +106,49 @@ impl<'a> Stream<'a> {
         self
     }
 
-    fn adjust(&self, mut finding: Finding) -> Option<Finding> {
+    /// Passes every finding through `gate` (waivers, baseline); suppressed
+    /// findings are written only if `show_suppressed`.
+    pub fn with_gate(mut self, gate: Gate<'a>, show_suppressed: bool) -> Self {
+        self.gate = Some(gate);
+        self.show_suppressed = show_suppressed;
+        self
+    }
+
+    /// Holds back every finding of `file` and of files sorting after it
+    /// until the end, for files whose findings are known only then (waiver
+    /// files, the baseline): the output stays in the one sort order.
+    pub fn hold_from(&mut self, file: &str) {
+        if self.hold.as_deref().is_none_or(|h| file < h) {
+            self.hold = Some(file.to_string());
+        }
+    }
+
+    fn adjust(&mut self, mut finding: Finding) -> Option<Finding> {
         match self.severities.get(&finding.rule) {
-            None => Some(finding),
-            Some(None) => None,
-            Some(Some(severity)) => {
-                finding.severity = *severity;
-                Some(finding)
+            None => {}
+            Some(None) => return None,
+            Some(Some(severity)) => finding.severity = *severity,
+        }
+        let verdict = match &mut self.gate {
+            Some(gate) => gate(&mut finding),
+            None => Verdict::Report,
+        };
+        match verdict {
+            Verdict::Report => Some(finding),
+            Verdict::Suppressed => {
+                self.summary.suppressed += 1;
+                self.show_suppressed.then_some(finding)
+            }
+            Verdict::Baselined => {
+                self.summary.baselined += 1;
+                None
             }
         }
+    }
+
+    /// Whether a finding about `file` must wait for the end.
+    fn held(hold: &Option<String>, file: &str) -> bool {
+        hold.as_deref().is_some_and(|h| file >= h)
     }
 
     /// Queues findings about files not yet reached (they may be anywhere in
@@ -112,19 +174,18 @@ impl<'a> Stream<'a> {
     /// Writes every held finding that sorts before byte `pos` of `file`.
     pub fn flush_before(&mut self, file: &str, pos: usize) {
         self.local.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        let ready = self
-            .local
-            .partition_point(|f| (f.file(), f.primary.span.start) < (file, pos));
+        let hold = self.hold.clone();
+        let ready = self.local.partition_point(|f| {
+            (f.file(), f.primary.span.start) < (file, pos) && !Self::held(&hold, f.file())
+        });
         let local: Vec<Finding> = self.local.drain(..ready).collect();
         for finding in local {
             self.write_later_before(&finding);
             self.write(&finding);
         }
-        while self
-            .later
-            .front()
-            .is_some_and(|f| (f.file(), f.primary.span.start) < (file, pos))
-        {
+        while self.later.front().is_some_and(|f| {
+            (f.file(), f.primary.span.start) < (file, pos) && !Self::held(&hold, f.file())
+        }) {
             if let Some(f) = self.later.pop_front() {
                 self.write(&f);
             }
@@ -157,6 +218,14 @@ impl<'a> Stream<'a> {
     }
 
     fn write(&mut self, finding: &Finding) {
+        if finding.suppressed.is_some() {
+            for sink in &mut self.sinks {
+                if sink.error.is_none() {
+                    sink.error = sink.reporter.suppressed(finding, &mut sink.out).err();
+                }
+            }
+            return;
+        }
         match finding.severity {
             Severity::Error => self.summary.errors += 1,
             Severity::Warning => self.summary.warnings += 1,
@@ -265,5 +334,39 @@ mod tests {
         assert_eq!(summary.notes, 3);
         assert_eq!(one, two);
         assert_eq!(String::from_utf8(one).unwrap(), "a.csv@2 a.csv@7 b.csv@1 ");
+    }
+
+    #[test]
+    fn the_gate_suppresses_and_baselines_and_held_files_wait_for_the_end() {
+        let mut out = Vec::new();
+        let gate: Gate<'_> = Box::new(|f: &mut Finding| match f.primary.span.start {
+            1 => {
+                f.suppressed = Some(crate::diag::Suppression {
+                    waiver: "w.toml:1".into(),
+                    reason: "r".into(),
+                    approved_by: None,
+                    expires: "2026-12-31".into(),
+                });
+                Verdict::Suppressed
+            }
+            2 => Verdict::Baselined,
+            _ => Verdict::Report,
+        });
+        let mut stream = Stream::new(Box::new(Names), Box::new(&mut out)).with_gate(gate, false);
+        stream.hold_from("m.toml");
+        stream.push(at("a.csv", 1));
+        stream.push(at("a.csv", 2));
+        stream.push(at("a.csv", 3));
+        stream.flush_before("a.csv", usize::MAX);
+        stream.push(at("z.csv", 5));
+        stream.flush_before("z.csv", usize::MAX);
+        // known only now, but sorted before z.csv
+        stream.defer([at("m.toml", 4)]);
+        let (summary, _) = stream.finish(Default::default()).unwrap();
+        assert_eq!(
+            (summary.suppressed, summary.baselined, summary.notes),
+            (1, 1, 3)
+        );
+        assert_eq!(String::from_utf8(out).unwrap(), "a.csv@3 m.toml@4 z.csv@5 ");
     }
 }
