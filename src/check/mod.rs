@@ -244,8 +244,14 @@ impl Engine<'_> {
                 let days = (deadline - self.today).get_days();
                 (
                     rule.severity_before_deadline,
-                    format!(" (deadline {deadline}: {days} days left)"),
+                    format!(
+                        " (deadline {deadline}: {} left)",
+                        crate::report::plural(days as usize, "day", "days")
+                    ),
                 )
+            }
+            Some(deadline) if deadline == self.today => {
+                (rule.severity, format!(" (deadline {deadline} is today)"))
             }
             Some(deadline) => (rule.severity, format!(" (deadline {deadline} has passed)")),
             None => (rule.severity, String::new()),
