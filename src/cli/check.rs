@@ -14,12 +14,11 @@ use jiff::civil::Date;
 use crate::check::baseline::{Baseline, Recorder};
 use crate::check::waivers::Waivers;
 use crate::check::{fails, Engine, Outcome};
-use crate::cli::{width, ColorChoice, Fatal};
+use crate::cli::{load_config, load_policies, width, ColorChoice, Fatal};
 use crate::config::{Config, PolicySource};
 use crate::diag::{Code, Finding, Invalid, Label, Severity};
 use crate::discover::{self, absolute, display_path, Target};
 use crate::model::Site;
-use crate::policy::load;
 use crate::read::{fields, Event, Format, Hint, Problem};
 use crate::report::{self, Stream, Style, Summary, Verdict};
 use crate::resolve::catalog::Catalog;
@@ -118,20 +117,16 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
     let cwd = std::env::current_dir()?;
     let root = discover::repo_root(&cwd);
 
-    let mut config = match &args.config {
-        Some(path) => Config::load(path, &root)?,
-        None => match find_config(&cwd, &args.paths) {
-            Some(path) => Config::load(&path, &root)?,
-            None => Config::default_at(cwd.clone()),
-        },
-    };
-    if !args.policy.is_empty() {
-        config.policies = args
-            .policy
-            .iter()
-            .map(|p| PolicySource::parse(p, &cwd))
-            .collect();
-    }
+    // The nearest config above the first path given (so `assetlint check
+    // examples/council` finds the example's own config), else above the
+    // working directory.
+    let first_dir = first_path_dir(&cwd, &args.paths);
+    let search: Vec<&std::path::Path> = first_dir
+        .iter()
+        .map(|d| d.as_path())
+        .chain([cwd.as_path()])
+        .collect();
+    let mut config = load_config(args.config.as_deref(), &args.policy, &cwd, &root, &search)?;
     if !args.sites.is_empty() {
         config.site_files = args.sites.iter().map(|p| cwd.join(p)).collect();
     }
@@ -144,15 +139,7 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
     };
     let today = args.date.unwrap_or_else(|| jiff::Zoned::now().date());
 
-    let policies = load::load_all(&config.policies, &config.ladder, &root)?;
-    let unknown = config.check_rule_ids(
-        policies
-            .iter()
-            .flat_map(|p| p.rules.iter().map(|r| r.id.as_str())),
-    );
-    if !unknown.is_empty() {
-        return Err(Fatal::Invalid(unknown));
-    }
+    let policies = load_policies(&config, &root)?;
     let catalog = Catalog::builtin();
     let exceptions = RefCell::new(Exceptions {
         waivers: Waivers::load(
@@ -401,11 +388,9 @@ fn inputs(args: &Args, config: &Config, root: &std::path::Path) -> Result<Vec<In
     Ok(inputs)
 }
 
-/// The config for a run: the nearest `assetlint.toml` above the first path
-/// given (so `assetlint check examples/council` finds the example's own
-/// config), else above the working directory.
-fn find_config(cwd: &std::path::Path, paths: &[PathBuf]) -> Option<PathBuf> {
-    let first = paths.iter().find(|p| p.as_os_str() != "-").map(|p| {
+/// The directory of the first path given, where config discovery starts.
+fn first_path_dir(cwd: &std::path::Path, paths: &[PathBuf]) -> Option<PathBuf> {
+    paths.iter().find(|p| p.as_os_str() != "-").map(|p| {
         let p = cwd.join(p);
         if p.is_dir() {
             p
@@ -413,10 +398,7 @@ fn find_config(cwd: &std::path::Path, paths: &[PathBuf]) -> Option<PathBuf> {
             p.parent()
                 .map_or_else(|| cwd.to_path_buf(), |d| d.to_path_buf())
         }
-    });
-    first
-        .and_then(|dir| Config::find(&dir))
-        .or_else(|| Config::find(cwd))
+    })
 }
 
 /// Reads every site register. A register that cannot be opened stops the
