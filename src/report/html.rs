@@ -252,12 +252,7 @@ impl Html {
                 d.assets
             )?;
             for site in d.by_site.iter().take(Self::SITE_LIMIT) {
-                let shown = site.assets.len().min(Self::ID_LIMIT);
-                let mut ids: Vec<String> =
-                    site.assets[..shown].iter().map(|id| escape(id)).collect();
-                if site.count > shown {
-                    ids.push(format!("and {} more", site.count - shown));
-                }
+                let ids = site.shown_ids(Self::ID_LIMIT, |id| escape(id));
                 write!(
                     s,
                     "<div><strong>{}</strong> ({}): {}</div>",

@@ -218,11 +218,7 @@ impl Markdown {
             writeln!(s, "| Site | Assets | Asset ids |")?;
             writeln!(s, "|---|---:|---|")?;
             for site in d.by_site.iter().take(Self::SITE_LIMIT) {
-                let shown = site.assets.len().min(Self::ID_LIMIT);
-                let mut ids: Vec<String> = site.assets[..shown].iter().map(|id| cell(id)).collect();
-                if site.count > shown {
-                    ids.push(format!("and {} more", site.count - shown));
-                }
+                let ids = site.shown_ids(Self::ID_LIMIT, |id| cell(id));
                 writeln!(
                     s,
                     "| {} | {} | {} |",

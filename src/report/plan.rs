@@ -99,6 +99,19 @@ pub struct Month {
     pub overdue: bool,
 }
 
+impl SiteAssets {
+    /// Up to `limit` of the site's asset ids, each written by `show`, then
+    /// "and N more" when some were left out.
+    pub fn shown_ids(&self, limit: usize, show: impl Fn(&str) -> String) -> Vec<String> {
+        let shown = self.assets.len().min(limit);
+        let mut ids: Vec<String> = self.assets[..shown].iter().map(|id| show(id)).collect();
+        if self.count > shown {
+            ids.push(format!("and {} more", self.count - shown));
+        }
+        ids
+    }
+}
+
 impl Deadline {
     /// `overdue by 576 days`, `due today` or `65 days left`.
     pub fn status(&self) -> String {
