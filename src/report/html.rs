@@ -252,7 +252,7 @@ impl Html {
                 d.assets
             )?;
             for site in d.by_site.iter().take(Self::SITE_LIMIT) {
-                let ids = site.shown_ids(Self::ID_LIMIT, |id| escape(id));
+                let ids = site.shown_ids(Self::ID_LIMIT, escape);
                 write!(
                     s,
                     "<div><strong>{}</strong> ({}): {}</div>",

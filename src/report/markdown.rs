@@ -218,7 +218,7 @@ impl Markdown {
             writeln!(s, "| Site | Assets | Asset ids |")?;
             writeln!(s, "|---|---:|---|")?;
             for site in d.by_site.iter().take(Self::SITE_LIMIT) {
-                let ids = site.shown_ids(Self::ID_LIMIT, |id| cell(id));
+                let ids = site.shown_ids(Self::ID_LIMIT, cell);
                 writeln!(
                     s,
                     "| {} | {} | {} |",
