@@ -86,7 +86,7 @@ codes! {
     /// A file matched the include globs but no reader understands it.
     UnknownFormat = ("unknown-format", Error,
         "No reader understands this file",
-        "exclude it in [files] exclude, or give it an extension assetlint reads (.csv .tsv .yaml .yml .json .toml)"),
+        "exclude it in [files] exclude, or give it an extension assetlint reads (.csv .tsv .yaml .yml .json .toml .xlsx .xlsm .xls .ods)"),
     /// A site's sensitivity is not a level of the ladder.
     UnknownLevel = ("unknown-level", Error,
         "A site's sensitivity is not a level of the ladder",

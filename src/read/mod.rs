@@ -16,6 +16,7 @@ pub mod csv;
 pub mod decode;
 pub mod fields;
 pub mod structured;
+pub mod xlsx;
 
 /// An input format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -30,6 +31,8 @@ pub enum Format {
     Json,
     /// TOML asset or site file.
     Toml,
+    /// Spreadsheet workbook register (`.xlsx`, `.xlsm`, `.xls`, `.ods`).
+    Xlsx,
 }
 
 /// One row of the detection table.
@@ -68,6 +71,11 @@ pub const FORMATS: &[FormatInfo] = &[
         format: Format::Toml,
         name: "toml",
         extensions: &["toml"],
+    },
+    FormatInfo {
+        format: Format::Xlsx,
+        name: "xlsx",
+        extensions: &["xlsx", "xlsm", "xls", "ods"],
     },
 ];
 
@@ -111,6 +119,7 @@ impl Format {
             Format::Yaml => &structured::YamlReader,
             Format::Json => &structured::JsonReader,
             Format::Toml => &structured::TomlReader,
+            Format::Xlsx => &xlsx::XlsxReader,
         }
     }
 }
