@@ -425,6 +425,52 @@ mod tests {
         }
     }
 
+    #[test]
+    fn an_oversized_workbook_is_one_parse_error() {
+        let big = vec![0u8; MAX_BYTES as usize + 1];
+        let events = read(&big);
+        assert!(
+            matches!(&events[..], [Event::Problem(p)] if p.code == Code::ParseError
+                && p.message.contains("larger than 64 MiB")),
+            "{events:?}"
+        );
+    }
+
+    #[test]
+    fn an_error_cell_is_null_with_a_problem_on_it() {
+        let name: Arc<str> = "register.xlsx".into();
+        let line = RowLine {
+            name: &name,
+            sheet: "Assets",
+            row: 7,
+            first_col: 1,
+            offset: 50,
+        };
+        let keys = [
+            Some("Asset Tag".to_string()),
+            None,
+            Some("Site".to_string()),
+        ];
+        let row = [
+            Data::String("CAM-7".into()),
+            Data::String("ignored".into()),
+            Data::Error(calamine::CellErrorType::NA),
+        ];
+        let mut events = Vec::new();
+        let record = line.record(&keys, &row, &mut |e| events.push(e));
+        assert_eq!(record.snippet.text(), "Assets!B7: CAM-7 | D7: #N/A");
+        assert_eq!(record.line, 7);
+        assert_eq!(record.entries.len(), 2);
+        assert_eq!(record.entries[1].1.value, RawValue::Null);
+        let [Event::Problem(p)] = &events[..] else {
+            panic!("one problem expected, got {events:?}");
+        };
+        assert_eq!(p.code, Code::MalformedRow);
+        assert_eq!(p.snippet.slice(&p.span), Some("#N/A"));
+        assert!(p.message.contains("Assets!D7"), "{}", p.message);
+        assert!(!p.drops_record());
+    }
+
     /// Writes the checked-in sample workbooks (`cargo test -- --ignored
     /// write_fixtures`).
     #[test]
