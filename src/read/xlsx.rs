@@ -13,8 +13,9 @@
 //! baselines keyed by path keep working), the record's `line` is the
 //! spreadsheet row number, and each value's span covers the value right
 //! after its cell reference. A diagnostic therefore reads
-//! `register.xlsx:14:…` and shows `Assets!…C14: value` with the value
-//! underlined; the column it prints counts characters in that line.
+//! `register.xlsx:14:…` and shows that line with the value underlined, its
+//! cell reference (`C14`) just before it and the sheet at the line's start;
+//! the column it prints counts characters in the line.
 //! Snippets of successive rows sit at increasing offsets, as if the lines
 //! were one text.
 //!
