@@ -413,7 +413,7 @@ fn read_sites(
     let mut fatal = Vec::new();
     for path in &config.site_files {
         let name: Arc<str> = display_path(path, root).into();
-        let Some(format) = Format::detect(&name, &[]) else {
+        let Some(format) = Format::detect(&name, &crate::read::head(path)) else {
             fatal.push(
                 Invalid::plain(
                     "sites::unknown-format",

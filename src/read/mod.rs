@@ -15,6 +15,7 @@ use crate::source::{Snippet, Span};
 pub mod csv;
 pub mod decode;
 pub mod fields;
+pub mod nmap;
 pub mod structured;
 
 /// An input format.
@@ -30,6 +31,8 @@ pub enum Format {
     Json,
     /// TOML asset or site file.
     Toml,
+    /// nmap XML scan output (`-oX`).
+    Nmap,
 }
 
 /// One row of the detection table.
@@ -40,34 +43,48 @@ pub struct FormatInfo {
     pub name: &'static str,
     /// File extensions (lowercase, no dot).
     pub extensions: &'static [&'static str],
+    /// Text the file's first bytes must contain, when the extension alone
+    /// does not tell (an nmap `.xml` holds `<nmaprun`).
+    pub sniff: Option<&'static str>,
 }
 
 /// Every format, in detection order.
 pub const FORMATS: &[FormatInfo] = &[
     FormatInfo {
+        format: Format::Nmap,
+        name: "nmap",
+        extensions: &["xml"],
+        sniff: Some("<nmaprun"),
+    },
+    FormatInfo {
         format: Format::Csv,
         name: "csv",
         extensions: &["csv"],
+        sniff: None,
     },
     FormatInfo {
         format: Format::Tsv,
         name: "tsv",
         extensions: &["tsv", "tab"],
+        sniff: None,
     },
     FormatInfo {
         format: Format::Yaml,
         name: "yaml",
         extensions: &["yaml", "yml"],
+        sniff: None,
     },
     FormatInfo {
         format: Format::Json,
         name: "json",
         extensions: &["json"],
+        sniff: None,
     },
     FormatInfo {
         format: Format::Toml,
         name: "toml",
         extensions: &["toml"],
+        sniff: None,
     },
 ];
 
@@ -89,11 +106,15 @@ impl Format {
     }
 
     /// Detects a file's format from its path and first bytes.
-    pub fn detect(path: &str, _head: &[u8]) -> Option<Format> {
+    pub fn detect(path: &str, head: &[u8]) -> Option<Format> {
         let ext = path.rsplit_once('.')?.1.to_ascii_lowercase();
         FORMATS
             .iter()
-            .find(|f| f.extensions.contains(&ext.as_str()))
+            .filter(|f| f.extensions.contains(&ext.as_str()))
+            .find(|f| {
+                f.sniff
+                    .is_none_or(|s| head.windows(s.len()).any(|w| w == s.as_bytes()))
+            })
             .map(|f| f.format)
     }
 
@@ -111,8 +132,23 @@ impl Format {
             Format::Yaml => &structured::YamlReader,
             Format::Json => &structured::JsonReader,
             Format::Toml => &structured::TomlReader,
+            Format::Nmap => &nmap::NmapReader,
         }
     }
+}
+
+/// How many first bytes [`Format::detect`] looks at.
+pub const HEAD_LEN: u64 = 512;
+
+/// The first [`HEAD_LEN`] bytes of a file, for [`Format::detect`]; empty
+/// when it cannot be read (reading it later reports why).
+pub fn head(path: &std::path::Path) -> Vec<u8> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    if let Ok(f) = std::fs::File::open(path) {
+        let _ = f.take(HEAD_LEN).read_to_end(&mut head);
+    }
+    head
 }
 
 /// What kind of records a file says it holds.
