@@ -15,6 +15,7 @@ use crate::source::{Snippet, Span};
 pub mod csv;
 pub mod decode;
 pub mod fields;
+pub mod jsonl;
 pub mod nmap;
 pub mod structured;
 
@@ -33,6 +34,8 @@ pub enum Format {
     Toml,
     /// nmap XML scan output (`-oX`).
     Nmap,
+    /// Shodan-style banner JSON lines.
+    JsonLines,
 }
 
 /// One row of the detection table.
@@ -43,9 +46,10 @@ pub struct FormatInfo {
     pub name: &'static str,
     /// File extensions (lowercase, no dot).
     pub extensions: &'static [&'static str],
-    /// Text the file's first bytes must contain, when the extension alone
-    /// does not tell (an nmap `.xml` holds `<nmaprun`).
-    pub sniff: Option<&'static str>,
+    /// What the file's first bytes must look like, given its extension,
+    /// when the extension alone does not tell (an nmap `.xml` holds
+    /// `<nmaprun`).
+    pub sniff: Option<fn(&str, &[u8]) -> bool>,
 }
 
 /// Every format, in detection order.
@@ -54,7 +58,13 @@ pub const FORMATS: &[FormatInfo] = &[
         format: Format::Nmap,
         name: "nmap",
         extensions: &["xml"],
-        sniff: Some("<nmaprun"),
+        sniff: Some(|_, head| contains(head, b"<nmaprun")),
+    },
+    FormatInfo {
+        format: Format::JsonLines,
+        name: "jsonl",
+        extensions: &["jsonl", "ndjson", "json"],
+        sniff: Some(|ext, head| ext != "json" || shodan_head(head)),
     },
     FormatInfo {
         format: Format::Csv,
@@ -111,17 +121,14 @@ impl Format {
         FORMATS
             .iter()
             .filter(|f| f.extensions.contains(&ext.as_str()))
-            .find(|f| {
-                f.sniff
-                    .is_none_or(|s| head.windows(s.len()).any(|w| w == s.as_bytes()))
-            })
+            .find(|f| f.sniff.is_none_or(|sniff| sniff(&ext, head)))
             .map(|f| f.format)
     }
 
     /// Whether the reader emits records and problems strictly in file order
     /// as it goes (so a report can be written while reading).
     pub fn streams(self) -> bool {
-        matches!(self, Format::Csv | Format::Tsv)
+        matches!(self, Format::Csv | Format::Tsv | Format::JsonLines)
     }
 
     /// The reader for this format.
@@ -133,8 +140,22 @@ impl Format {
             Format::Json => &structured::JsonReader,
             Format::Toml => &structured::TomlReader,
             Format::Nmap => &nmap::NmapReader,
+            Format::JsonLines => &jsonl::JsonLinesReader,
         }
     }
+}
+
+/// Whether `needle` occurs in `head`.
+fn contains(head: &[u8], needle: &[u8]) -> bool {
+    head.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Whether a `.json` file's first line is an object with `ip_str` (a
+/// Shodan banner), as far as the head shows.
+fn shodan_head(head: &[u8]) -> bool {
+    let first = head.split(|&b| b == b'\n').next().unwrap_or_default();
+    let first = first.trim_ascii_start();
+    first.starts_with(b"{") && contains(first, b"\"ip_str\"")
 }
 
 /// How many first bytes [`Format::detect`] looks at.

@@ -27,7 +27,7 @@ use crate::read::decode::{self, Decoded};
 use crate::read::{Event, Hint, Problem};
 use crate::source::{Snippet, Span, Spanned};
 
-mod json;
+pub(crate) mod json;
 mod toml;
 mod yaml;
 
@@ -210,7 +210,7 @@ fn items_to_records(
 /// The deepest bracket nesting in JSON or TOML text, outside strings and
 /// comments, with the offset where [`MAX_DEPTH`] is passed, if it is.
 /// Checked before parsing because the parsers recurse.
-fn too_deep(text: &str, toml: bool) -> Option<usize> {
+pub(crate) fn too_deep(text: &str, toml: bool) -> Option<usize> {
     let b = text.as_bytes();
     let mut depth = 0usize;
     let mut i = 0;
