@@ -79,7 +79,7 @@ pub struct Args {
     /// Print findings only, no summary line.
     #[arg(long, short = 'q')]
     pub quiet: bool,
-    /// Format of standard input (csv, tsv, yaml, json, toml).
+    /// Format of standard input (csv, tsv, yaml, json, toml, nmap, jsonl).
     #[arg(long, value_name = "FORMAT")]
     pub stdin_format: Option<String>,
     /// Name to show for standard input (its extension picks the format).
@@ -361,7 +361,7 @@ fn inputs(args: &Args, config: &Config, root: &std::path::Path) -> Result<Vec<In
                     "args::unknown-format",
                     format!("`{f}` is not an input format"),
                 )
-                .with_help("formats: csv, tsv, yaml, json, toml")
+                .with_help("formats: csv, tsv, yaml, json, toml, nmap, jsonl")
             })?),
             None => Format::detect(&name, &[]),
         };
@@ -371,7 +371,7 @@ fn inputs(args: &Args, config: &Config, root: &std::path::Path) -> Result<Vec<In
                 "cannot tell the format of standard input",
             )
             .with_help(
-                "pass --stdin-format csv|tsv|yaml|json|toml, or a --stdin-name with an extension",
+                "pass --stdin-format csv|tsv|yaml|json|toml|nmap|jsonl, or a --stdin-name with an extension",
             )
             .into());
         };
