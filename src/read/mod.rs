@@ -162,10 +162,22 @@ fn shodan_head(head: &[u8]) -> bool {
 pub const HEAD_LEN: u64 = 512;
 
 /// The first [`HEAD_LEN`] bytes of a file, for [`Format::detect`]; empty
-/// when it cannot be read (reading it later reports why).
+/// when it cannot be read (reading it later reports why), or when its
+/// extension alone tells its format (so a walk opens only the files it
+/// must).
 pub fn head(path: &std::path::Path) -> Vec<u8> {
     use std::io::Read;
     let mut head = Vec::new();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let sniffed = FORMATS
+        .iter()
+        .any(|f| f.sniff.is_some() && ext.as_deref().is_some_and(|e| f.extensions.contains(&e)));
+    if !sniffed {
+        return head;
+    }
     if let Ok(f) = std::fs::File::open(path) {
         let _ = f.take(HEAD_LEN).read_to_end(&mut head);
     }
