@@ -98,7 +98,7 @@ pub fn discover(
             return;
         }
         let display: Arc<str> = display_path(&abs, root).into();
-        let format = Format::detect(&display, &[]);
+        let format = Format::detect(&display, &crate::read::head(&path));
         out.push(Target {
             path,
             display,
@@ -134,7 +134,7 @@ pub fn discover(
             }
             let included = match &config.include {
                 Some(include) => include.is_match(&rel),
-                None => Format::detect(&rel, &[]).is_some(),
+                None => Format::detect(&rel, &crate::read::head(&file)).is_some(),
             };
             if included {
                 push(file, &mut out);

@@ -15,6 +15,8 @@ use crate::source::{Snippet, Span};
 pub mod csv;
 pub mod decode;
 pub mod fields;
+pub mod jsonl;
+pub mod nmap;
 pub mod structured;
 pub mod xlsx;
 
@@ -33,6 +35,10 @@ pub enum Format {
     Toml,
     /// Spreadsheet workbook register (`.xlsx`, `.xlsm`, `.xls`, `.ods`).
     Xlsx,
+    /// nmap XML scan output (`-oX`).
+    Nmap,
+    /// Shodan-style banner JSON lines.
+    JsonLines,
 }
 
 /// One row of the detection table.
@@ -43,39 +49,61 @@ pub struct FormatInfo {
     pub name: &'static str,
     /// File extensions (lowercase, no dot).
     pub extensions: &'static [&'static str],
+    /// What the file's first bytes must look like, given its extension,
+    /// when the extension alone does not tell (an nmap `.xml` holds
+    /// `<nmaprun`).
+    pub sniff: Option<fn(&str, &[u8]) -> bool>,
 }
 
 /// Every format, in detection order.
 pub const FORMATS: &[FormatInfo] = &[
     FormatInfo {
+        format: Format::Nmap,
+        name: "nmap",
+        extensions: &["xml"],
+        sniff: Some(|_, head| contains(head, b"<nmaprun")),
+    },
+    FormatInfo {
+        format: Format::JsonLines,
+        name: "jsonl",
+        extensions: &["jsonl", "ndjson", "json"],
+        sniff: Some(|ext, head| ext != "json" || shodan_head(head)),
+    },
+    FormatInfo {
         format: Format::Csv,
         name: "csv",
         extensions: &["csv"],
+        sniff: None,
     },
     FormatInfo {
         format: Format::Tsv,
         name: "tsv",
         extensions: &["tsv", "tab"],
+        sniff: None,
     },
     FormatInfo {
         format: Format::Yaml,
         name: "yaml",
         extensions: &["yaml", "yml"],
+        sniff: None,
     },
     FormatInfo {
         format: Format::Json,
         name: "json",
         extensions: &["json"],
+        sniff: None,
     },
     FormatInfo {
         format: Format::Toml,
         name: "toml",
         extensions: &["toml"],
+        sniff: None,
     },
     FormatInfo {
         format: Format::Xlsx,
         name: "xlsx",
         extensions: &["xlsx", "xlsm", "xls", "ods"],
+        sniff: None,
     },
 ];
 
@@ -97,18 +125,19 @@ impl Format {
     }
 
     /// Detects a file's format from its path and first bytes.
-    pub fn detect(path: &str, _head: &[u8]) -> Option<Format> {
+    pub fn detect(path: &str, head: &[u8]) -> Option<Format> {
         let ext = path.rsplit_once('.')?.1.to_ascii_lowercase();
         FORMATS
             .iter()
-            .find(|f| f.extensions.contains(&ext.as_str()))
+            .filter(|f| f.extensions.contains(&ext.as_str()))
+            .find(|f| f.sniff.is_none_or(|sniff| sniff(&ext, head)))
             .map(|f| f.format)
     }
 
     /// Whether the reader emits records and problems strictly in file order
     /// as it goes (so a report can be written while reading).
     pub fn streams(self) -> bool {
-        matches!(self, Format::Csv | Format::Tsv)
+        matches!(self, Format::Csv | Format::Tsv | Format::JsonLines)
     }
 
     /// The reader for this format.
@@ -120,8 +149,49 @@ impl Format {
             Format::Json => &structured::JsonReader,
             Format::Toml => &structured::TomlReader,
             Format::Xlsx => &xlsx::XlsxReader,
+            Format::Nmap => &nmap::NmapReader,
+            Format::JsonLines => &jsonl::JsonLinesReader,
         }
     }
+}
+
+/// Whether `needle` occurs in `head`.
+fn contains(head: &[u8], needle: &[u8]) -> bool {
+    head.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Whether a `.json` file's first line is an object with `ip_str` (a
+/// Shodan banner), as far as the head shows.
+fn shodan_head(head: &[u8]) -> bool {
+    let first = head.split(|&b| b == b'\n').next().unwrap_or_default();
+    let first = first.trim_ascii_start();
+    first.starts_with(b"{") && contains(first, b"\"ip_str\"")
+}
+
+/// How many first bytes [`Format::detect`] looks at.
+pub const HEAD_LEN: u64 = 512;
+
+/// The first [`HEAD_LEN`] bytes of a file, for [`Format::detect`]; empty
+/// when it cannot be read (reading it later reports why), or when its
+/// extension alone tells its format (so a walk opens only the files it
+/// must).
+pub fn head(path: &std::path::Path) -> Vec<u8> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let sniffed = FORMATS
+        .iter()
+        .any(|f| f.sniff.is_some() && ext.as_deref().is_some_and(|e| f.extensions.contains(&e)));
+    if !sniffed {
+        return head;
+    }
+    if let Ok(f) = std::fs::File::open(path) {
+        let _ = f.take(HEAD_LEN).read_to_end(&mut head);
+    }
+    head
 }
 
 /// What kind of records a file says it holds.

@@ -77,7 +77,11 @@ fn has_comma(text: &str, between: std::ops::Range<usize>) -> bool {
 
 /// The AST as raw values (depth already bounded by the prescan). The first
 /// element or member not preceded by a comma is noted in `missing_comma`.
-fn convert(text: &str, value: Value<'_>, missing_comma: &mut Option<usize>) -> Spanned<RawValue> {
+pub(crate) fn convert(
+    text: &str,
+    value: Value<'_>,
+    missing_comma: &mut Option<usize>,
+) -> Spanned<RawValue> {
     match value {
         Value::StringLit(s) => Spanned::new(
             RawValue::Str(s.value.into_owned()),

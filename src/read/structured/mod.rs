@@ -27,7 +27,7 @@ use crate::read::decode::{self, Decoded};
 use crate::read::{Event, Hint, Problem};
 use crate::source::{Snippet, Span, Spanned};
 
-mod json;
+pub(crate) mod json;
 mod toml;
 mod yaml;
 
@@ -44,7 +44,7 @@ pub const MAX_FILE: u64 = 256 * 1024 * 1024;
 /// What every structured reader does first: read the whole input (up to
 /// [`MAX_FILE`]) and decode it, reporting an encoding fallback. `None` when
 /// the file is too large (reported).
-fn read_text(
+pub(crate) fn read_text(
     name: &Arc<str>,
     input: &mut dyn BufRead,
     emit: &mut dyn FnMut(Event),
@@ -82,7 +82,7 @@ fn read_text(
 }
 
 /// A parse error at `span`.
-fn parse_error(snippet: &Snippet, span: Span, message: String, label: String) -> Event {
+pub(crate) fn parse_error(snippet: &Snippet, span: Span, message: String, label: String) -> Event {
     let len = snippet.text().len();
     let start = span.start.min(len);
     let mut end = span.end.clamp(start, len);
@@ -109,16 +109,16 @@ fn parse_error(snippet: &Snippet, span: Span, message: String, label: String) ->
 }
 
 /// 1-based line numbers of byte offsets, by binary search over line starts.
-struct Lines(Vec<usize>);
+pub(crate) struct Lines(Vec<usize>);
 
 impl Lines {
-    fn new(text: &str) -> Self {
+    pub(crate) fn new(text: &str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         Lines(starts)
     }
 
-    fn line(&self, at: usize) -> usize {
+    pub(crate) fn line(&self, at: usize) -> usize {
         self.0.partition_point(|&s| s <= at)
     }
 }
@@ -210,7 +210,7 @@ fn items_to_records(
 /// The deepest bracket nesting in JSON or TOML text, outside strings and
 /// comments, with the offset where [`MAX_DEPTH`] is passed, if it is.
 /// Checked before parsing because the parsers recurse.
-fn too_deep(text: &str, toml: bool) -> Option<usize> {
+pub(crate) fn too_deep(text: &str, toml: bool) -> Option<usize> {
     let b = text.as_bytes();
     let mut depth = 0usize;
     let mut i = 0;
