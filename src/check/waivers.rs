@@ -235,11 +235,7 @@ impl Waivers {
                 None
             }
             Some(value) => {
-                let date = value
-                    .get_ref()
-                    .date
-                    .filter(|_| value.get_ref().time.is_none())
-                    .and_then(|d| Date::new(d.year as i16, d.month as i8, d.day as i8).ok());
+                let date = crate::policy::load::plain_date(value.get_ref());
                 if date.is_none() {
                     problems.push(Invalid::at(
                         "waivers::invalid-date",

@@ -430,17 +430,19 @@ fn severity_of(
     })
 }
 
+/// A TOML date with no time part, as a calendar date.
+pub fn plain_date(value: &toml::value::Datetime) -> Option<Date> {
+    let d = value.date.filter(|_| value.time.is_none())?;
+    Date::new(d.year as i16, d.month as i8, d.day as i8).ok()
+}
+
 fn date(
     raw: Option<&Spanned<toml::value::Datetime>>,
     snippet: &Snippet,
     problems: &mut Vec<Invalid>,
 ) -> Option<Date> {
     let raw = raw?;
-    let parsed = raw
-        .get_ref()
-        .date
-        .filter(|_| raw.get_ref().time.is_none())
-        .and_then(|d| Date::new(d.year as i16, d.month as i8, d.day as i8).ok());
+    let parsed = plain_date(raw.get_ref());
     if parsed.is_none() {
         problems.push(Invalid::at(
             "policy::invalid-date",

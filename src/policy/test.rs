@@ -65,8 +65,8 @@ pub fn run(
 ) -> Outcome {
     let today = case
         .date
-        .and_then(|d| d.date)
-        .and_then(|d| Date::new(d.year as i16, d.month as i8, d.day as i8).ok())
+        .as_ref()
+        .and_then(crate::policy::load::plain_date)
         .unwrap_or(today);
     let snippet = policy.source.clone();
     let columns = Default::default();
