@@ -12,18 +12,8 @@ use assetlint::report::Format;
 use clap::ValueEnum;
 use serde_json::Value;
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
+mod common;
+use common::copy_dir;
 
 /// A copy of the example as a repository root of its own.
 fn example() -> (tempfile::TempDir, PathBuf) {
