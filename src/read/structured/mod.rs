@@ -11,6 +11,10 @@
 //! - an empty file (or `null`, or an empty TOML table) → nothing;
 //! - anything else → one [`Code::ParseError`] saying what was expected.
 //!
+//! Before that, the tree is offered to each manifest [`SHAPES`] in turn
+//! (NetBox exports, CycloneDX BOMs, Ansible inventories): the first that
+//! recognises it turns it into records its own way.
+//!
 //! A record's `line` is its item's first line, `span` the item, `snippet`
 //! the whole file (shared). Nested maps and lists stay [`RawValue::Map`] /
 //! [`RawValue::List`]. String spans cover the text inside the quotes, as in
@@ -123,8 +127,26 @@ impl Lines {
     }
 }
 
+/// A manifest format that arrives as a YAML or JSON tree and is recognised
+/// by its shape rather than by its extension.
+pub(crate) struct Shape {
+    /// Its name, for documentation and tests.
+    pub name: &'static str,
+    /// Whether the parsed tree has this shape.
+    pub recognise: fn(&RawValue) -> bool,
+    /// Turns the tree into records and problems.
+    pub emit: fn(&Snippet, Spanned<RawValue>, &mut dyn FnMut(Event)),
+}
+
+/// Every manifest shape, tried in order; adding one is one row here and
+/// one module.
+pub(crate) const SHAPES: &[Shape] = &[];
+
 /// Turns a parsed file into records (see the [module docs](self)).
 fn emit_records(snippet: &Snippet, root: Spanned<RawValue>, emit: &mut dyn FnMut(Event)) {
+    if let Some(shape) = SHAPES.iter().find(|s| (s.recognise)(&root.value)) {
+        return (shape.emit)(snippet, root, emit);
+    }
     let lines = Lines::new(snippet.text());
     let expected = "a list of assets, or a map with `assets:` and/or `sites:` lists";
     match root.value {
@@ -275,6 +297,14 @@ fn unquote(text: &str, span: Span) -> Span {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shape_names_are_unique() {
+        let mut names: Vec<&str> = SHAPES.iter().map(|s| s.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), SHAPES.len());
+    }
 
     #[test]
     fn lines_by_offset() {
