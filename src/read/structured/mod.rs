@@ -129,7 +129,7 @@ impl Lines {
 
 /// A manifest format that arrives as a YAML or JSON tree and is recognised
 /// by its shape rather than by its extension.
-pub(crate) struct Shape {
+pub struct Shape {
     /// Its name, for documentation and tests.
     pub name: &'static str,
     /// Whether the parsed tree has this shape.
@@ -140,7 +140,7 @@ pub(crate) struct Shape {
 
 /// Every manifest shape, tried in order; adding one is one row here and
 /// one module.
-pub(crate) const SHAPES: &[Shape] = &[];
+pub const SHAPES: &[Shape] = &[];
 
 /// Turns a parsed file into records (see the [module docs](self)).
 fn emit_records(snippet: &Snippet, root: Spanned<RawValue>, emit: &mut dyn FnMut(Event)) {
