@@ -12,6 +12,7 @@ use std::time::Instant;
 use jiff::civil::Date;
 
 use crate::check::baseline::{Baseline, Recorder};
+use crate::check::reconcile::Reconciler;
 use crate::check::waivers::Waivers;
 use crate::check::{fails, Engine, Outcome};
 use crate::cli::{load_config, load_policies, width, ColorChoice, Fatal};
@@ -226,6 +227,16 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
     };
     let mut ids = Ids::default();
     let mut resolver = Resolver::new(&catalog);
+    // Scans linted with registers are reconciled at the end, so every
+    // finding waits for it to keep the report in one order.
+    let observed = |i: &Input| i.format().is_some_and(Format::observed);
+    let mut reconciler =
+        (inputs.iter().any(observed) && !inputs.iter().all(observed)).then(Reconciler::default);
+    if reconciler.is_some() {
+        if let Some(first) = inputs.first() {
+            stream.hold_from(first.name());
+        }
+    }
     for input in inputs {
         stream.summary_mut().files += 1;
         match input {
@@ -240,6 +251,7 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
                     &mut stdin,
                     &mut stream,
                     &mut ids,
+                    reconciler.as_mut(),
                 );
             }
             Input::File(target) => lint_file(
@@ -249,8 +261,12 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
                 &target,
                 &mut stream,
                 &mut ids,
+                reconciler.as_mut(),
             ),
         }
+    }
+    if let Some(reconciler) = reconciler {
+        stream.defer(reconciler.findings(&catalog));
     }
 
     let (stale, fixed) = {
@@ -326,6 +342,13 @@ impl Input {
         match self {
             Input::Stdin { name, .. } => name,
             Input::File(t) => &t.display,
+        }
+    }
+
+    fn format(&self) -> Option<Format> {
+        match self {
+            Input::Stdin { format, .. } => Some(*format),
+            Input::File(t) => t.format,
         }
     }
 }
@@ -469,6 +492,7 @@ fn lint_file(
     target: &Target,
     stream: &mut Stream<'_>,
     ids: &mut Ids,
+    reconciler: Option<&mut Reconciler>,
 ) {
     let empty = || Snippet::whole(target.display.clone(), "".into());
     let Some(format) = target.format else {
@@ -496,6 +520,7 @@ fn lint_file(
                 &mut input,
                 stream,
                 ids,
+                reconciler,
             );
         }
         Err(e) => {
@@ -528,6 +553,7 @@ fn lint(
     input: &mut dyn std::io::BufRead,
     stream: &mut Stream<'_>,
     ids: &mut Ids,
+    mut reconciler: Option<&mut Reconciler>,
 ) {
     let mut warned_sites = false;
     let mut findings = Vec::new();
@@ -564,6 +590,14 @@ fn lint(
                 }
                 let outcome = engine.check(resolver, &asset, &mut findings);
                 findings.drain(..).for_each(|f| stream.push(f));
+                if let Some(reconciler) = reconciler.as_deref_mut() {
+                    let identification = resolver.identify(&asset);
+                    if format.observed() {
+                        reconciler.observed(&asset, identification.as_ref());
+                    } else {
+                        reconciler.declared(&asset, identification.as_ref());
+                    }
+                }
                 let summary = stream.summary_mut();
                 match outcome {
                     Outcome::Passed => summary.passed += 1,

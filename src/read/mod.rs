@@ -140,6 +140,12 @@ impl Format {
         matches!(self, Format::Csv | Format::Tsv | Format::JsonLines)
     }
 
+    /// Whether the format holds what a scan observed on a network (rather
+    /// than what a register declares), for reconciling the two.
+    pub fn observed(self) -> bool {
+        matches!(self, Format::Nmap | Format::JsonLines)
+    }
+
     /// The reader for this format.
     pub fn reader(self) -> &'static dyn Reader {
         match self {
