@@ -1,7 +1,7 @@
 //! Reconcile: what scans observed against what registers declare.
 //!
-//! When a run lints observed data (nmap scans, internet-scan banners) and
-//! declared registers together, each observed device is matched to a
+//! When a run lints observed data (nmap scans, internet-scan banners),
+//! with or without declared registers, each observed device is matched to a
 //! declared asset by MAC address, then by IP address, then by host name
 //! (case-insensitive, without a trailing dot), first match wins:
 //!
@@ -122,9 +122,6 @@ impl Reconciler {
     /// Matches every observed device against the registers.
     pub fn findings(self, catalog: &Catalog) -> Vec<Finding> {
         let mut findings = Vec::new();
-        if self.declared.is_empty() {
-            return findings;
-        }
         for seen in &self.observed {
             let matched = seen
                 .keys
@@ -151,7 +148,14 @@ impl Reconciler {
                     );
                     f.asset_id = seen.id.clone();
                     f.vendor_id = Some(vendor.id.clone());
-                    f.help = Some(code.help().to_string());
+                    f.help = Some(if self.declared.is_empty() {
+                        format!(
+                            "{}; no register was linted with this scan: lint them together",
+                            code.help()
+                        )
+                    } else {
+                        code.help().to_string()
+                    });
                     f.fingerprint = fingerprint(&[code.id(), f.file(), &seen.identity]);
                     findings.push(f);
                 }

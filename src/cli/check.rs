@@ -227,11 +227,10 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
     };
     let mut ids = Ids::default();
     let mut resolver = Resolver::new(&catalog);
-    // Scans linted with registers are reconciled at the end, so every
-    // finding waits for it to keep the report in one order.
+    // Scans are reconciled with the registers at the end, so every finding
+    // waits for it to keep the report in one order.
     let observed = |i: &Input| i.format().is_some_and(Format::observed);
-    let mut reconciler =
-        (inputs.iter().any(observed) && !inputs.iter().all(observed)).then(Reconciler::default);
+    let mut reconciler = inputs.iter().any(observed).then(Reconciler::default);
     if reconciler.is_some() {
         if let Some(first) = inputs.first() {
             stream.hold_from(first.name());
