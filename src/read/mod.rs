@@ -154,7 +154,7 @@ impl Format {
             Format::Yaml => &structured::YamlReader,
             Format::Json => &structured::JsonReader,
             Format::Toml => &structured::TomlReader,
-            Format::Xlsx => &xlsx::XlsxReader,
+            Format::Xlsx => &xlsx::EVERY_SHEET,
             Format::Nmap => &nmap::NmapReader,
             Format::JsonLines => &jsonl::JsonLinesReader,
         }
