@@ -413,7 +413,7 @@ fn read_sites(
     let mut fatal = Vec::new();
     for path in &config.site_files {
         let name: Arc<str> = display_path(path, root).into();
-        let Some(format) = Format::detect(&name, &crate::read::head(path)) else {
+        let Some(format) = discover::detect(config, path, &name) else {
             fatal.push(
                 Invalid::plain(
                     "sites::unknown-format",
@@ -531,7 +531,7 @@ fn lint(
 ) {
     let mut warned_sites = false;
     let mut findings = Vec::new();
-    let mut mapper = fields::Mapper::new(&config.columns);
+    let mut mapper = fields::Mapper::new(&config.columns).with_dates(config.dates);
     let result = format
         .reader()
         .read(name.clone(), input, &mut |event| match event {
