@@ -292,8 +292,9 @@ fn convert(
                     label: "ambiguous date, left unset".into(),
                 }),
                 Err(DateError::Invalid(Some(order))) => Err(format!(
-                    "{:?} is not a date in the order [dates] says ({}; or YYYY-MM-DD)",
+                    "{:?} is not a date when read {} ({}, as [dates] order says)",
                     text.value,
+                    order.name().replace('-', " "),
                     order.pattern()
                 )
                 .into()),
