@@ -419,7 +419,7 @@ fn read_sites(
                     "sites::unknown-format",
                     format!("cannot tell the format of site register {name}"),
                 )
-                .with_help("site registers are .csv, .tsv, .yaml, .yml, .json, .toml, .xlsx, .xlsm, .xls or .ods files"),
+                .with_help("site registers are .csv, .tsv, .yaml, .yml, .json, .toml, .xlsx, .xlsm, .xls or .ods files, or name the file's format in assetlint.toml with [[files.format]]"),
             );
             continue;
         };
