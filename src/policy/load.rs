@@ -13,7 +13,7 @@ use crate::config::PolicySource;
 use crate::diag::invalid::toml_error;
 use crate::diag::{Invalid, Severity};
 use crate::discover::display_path;
-use crate::model::schema::{Facts, Ladder, Path, Val};
+use crate::model::schema::{AssetField, Facts, Ladder, Path, Val};
 use crate::policy::builtin;
 use crate::policy::expr::{self, Expr};
 use crate::source::{Snippet, Span};
@@ -128,7 +128,9 @@ enum Part {
 }
 
 impl Template {
-    /// Fills the placeholders from `facts`; `level` names a ladder rank.
+    /// Fills the placeholders from `facts`; `level` names a ladder rank. A
+    /// missing value reads `(none)`, but a missing `asset.kind` reads
+    /// `device`.
     pub fn render(&self, facts: &dyn Facts, ladder: &Ladder) -> String {
         let mut out = String::new();
         for part in &self.parts {
@@ -141,6 +143,8 @@ impl Template {
                     Some(Val::Date(d)) => out.push_str(&d.to_string()),
                     Some(Val::Level(r)) => out.push_str(ladder.name(r).unwrap_or("?")),
                     Some(Val::List(items)) => out.push_str(&items.join(", ")),
+                    // A scan rarely says what a device is.
+                    None if *p == Path::Asset(AssetField::Kind) => out.push_str("device"),
                     None => out.push_str("(none)"),
                 },
             }
