@@ -13,6 +13,7 @@ use crate::model::Record;
 use crate::source::{Snippet, Span};
 
 pub mod csv;
+pub mod cyclonedx_xml;
 pub mod decode;
 pub mod fields;
 pub mod jsonl;
@@ -39,6 +40,8 @@ pub enum Format {
     Nmap,
     /// Shodan-style banner JSON lines.
     JsonLines,
+    /// CycloneDX XML BOM (`<bom xmlns="http://cyclonedx.org/schema/bom/1.x">`).
+    CycloneDx,
 }
 
 /// One row of the detection table.
@@ -62,6 +65,14 @@ pub const FORMATS: &[FormatInfo] = &[
         name: "nmap",
         extensions: &["xml"],
         sniff: Some(|_, head| contains(head, b"<nmaprun")),
+    },
+    FormatInfo {
+        format: Format::CycloneDx,
+        name: "cyclonedx",
+        extensions: &["xml"],
+        sniff: Some(|_, head| {
+            contains(head, b"<bom") && contains(&head.to_ascii_lowercase(), b"cyclonedx")
+        }),
     },
     FormatInfo {
         format: Format::JsonLines,
@@ -151,6 +162,7 @@ impl Format {
             Format::Xlsx => &xlsx::XlsxReader,
             Format::Nmap => &nmap::NmapReader,
             Format::JsonLines => &jsonl::JsonLinesReader,
+            Format::CycloneDx => &cyclonedx_xml::CycloneDxXmlReader,
         }
     }
 }
