@@ -18,7 +18,7 @@
 //! | key        | from                                                                        |
 //! |------------|-----------------------------------------------------------------------------|
 //! | `id`       | a property meaning id (`assetlint:id`, `asset tag`), else `bom-ref`, else the `serial` property, else `name` |
-//! | `vendor`   | `manufacturer.name` (1.6), else `manufacture.name` (1.5's spelling), else `supplier.name`, else `publisher`, else `author`, else the vendor part of `cpe`; for `metadata.component`, `metadata.manufacturer` / `metadata.manufacture` / `metadata.supplier` come before the component's own supplier |
+//! | `vendor`   | `manufacturer.name` (1.6), else `manufacture.name` (1.5's spelling), else `supplier.name`, else `publisher`, else `author`, else the vendor part of `cpe`; for `metadata.component`, `metadata.manufacture` and `metadata.supplier` stand for its own `manufacturer` and `supplier` (1.6's `metadata.manufacturer` made the BOM, not the device, and is not read) |
 //! | `brand`    | `supplier.name`, when the vendor came from a manufacturer and the supplier differs (a relabelled or resold device: the name it was supplied under) |
 //! | `model`    | `name` (hardware BOMs name the model)                                       |
 //! | `firmware` | a nested component of type `firmware`: its `name version`; else `version` |
@@ -82,7 +82,6 @@ pub fn emit(snippet: &Snippet, root: Spanned<RawValue>, emit: &mut dyn FnMut(Eve
     let mut roots: Vec<(&Spanned<RawValue>, bool)> = Vec::new();
     if let Some((_, m)) = get(entries, "metadata") {
         if let RawValue::Map(m) = &m.value {
-            meta.manufacturer = get(m, "manufacturer");
             meta.manufacture = get(m, "manufacture");
             meta.supplier = get(m, "supplier");
             if let Some((_, c)) = get(m, "component") {
@@ -119,7 +118,6 @@ pub fn emit(snippet: &Snippet, root: Spanned<RawValue>, emit: &mut dyn FnMut(Eve
 /// `metadata`'s organisations, which stand for `metadata.component`'s.
 #[derive(Default)]
 struct Meta<'a> {
-    manufacturer: Option<&'a Entry>,
     manufacture: Option<&'a Entry>,
     supplier: Option<&'a Entry>,
 }
@@ -289,15 +287,8 @@ impl Out<'_, '_> {
                 orgs.push((key, e, true));
             }
         }
-        if let Some(m) = meta {
-            for (key, e) in [
-                ("manufacturer", m.manufacturer),
-                ("manufacture", m.manufacture),
-            ] {
-                if let Some(e) = e {
-                    orgs.push((key, e, true));
-                }
-            }
+        if let Some(e) = meta.and_then(|m| m.manufacture) {
+            orgs.push(("manufacture", e, true));
         }
         if let Some(e) = own("supplier") {
             orgs.push(("supplier", e, false));
@@ -585,7 +576,8 @@ mod tests {
     #[test]
     fn manufacturer_supplier_firmware_and_cpe() {
         let text = r#"{"bomFormat": "CycloneDX", "specVersion": "1.6",
-  "metadata": {"manufacturer": {"name": "Zhejiang Dahua Technology Co., Ltd."},
+  "metadata": {"manufacture": {"name": "Zhejiang Dahua Technology Co., Ltd."},
+               "manufacturer": {"name": "BOM Tools Ltd"},
                "supplier": {"name": "Amcrest Technologies"},
                "component": {"type": "device", "name": "IP4M-1041B", "version": "rev B",
                  "components": [{"type": "firmware", "name": "Amcrest IPC firmware", "version": "2.800.0000000.12.R"}]}},
