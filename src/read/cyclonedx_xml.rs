@@ -369,21 +369,22 @@ mod tests {
             at_spans(BOM, &events[0]),
             [
                 "id=cam-1",
+                "site=HQ",
+                "mac=C0:56:E3:12:34:56",
                 "vendor=Hikvision &amp; Co",
                 "model=DS-2CD2143G2-I",
                 "firmware=V5.7.3",
-                "site=HQ",
-                "mac=C0:56:E3:12:34:56",
             ]
         );
         let Event::Record(_, r) = &events[0] else {
             unreachable!()
         };
-        assert_eq!(r.entries[1].1.value, RawValue::Str("Hikvision & Co".into()));
+        assert_eq!(r.entries[3].1.value, RawValue::Str("Hikvision & Co".into()));
         assert_eq!(r.line, 5);
+        // The nested device inherits its parent's site.
         assert_eq!(
             at_spans(BOM, &events[1]),
-            ["id=Sub <unit>", "model=Sub <unit>"]
+            ["id=Sub <unit>", "model=Sub <unit>", "site=HQ"]
         );
     }
 

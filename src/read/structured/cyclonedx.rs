@@ -22,6 +22,7 @@
 //! | `brand`    | `supplier.name`, when the vendor came from a manufacturer and the supplier differs (a relabelled or resold device: the name it was supplied under) |
 //! | `model`    | `name` (hardware BOMs name the model)                                       |
 //! | `firmware` | a nested component of type `firmware`: its `name version`; else `version` |
+//! | `site`     | a `site` property, else the nearest enclosing device's, else the BOM's (a `site` in `metadata.properties`, else in `metadata.component`'s properties) |
 //! | others     | `properties` (below)                                                        |
 //!
 //! `description`, `group`, `purl`, `cpe`, `bom-ref`, the device `version`
@@ -33,7 +34,9 @@
 //! part after a `:` namespace (`assetlint:site`, `cdx:device:macAddress`),
 //! is a header synonym of a canonical field fills that field (`site`,
 //! `mac`, `ip`, `hostname`, `serial`, `location`, `installed`, `kind`,
-//! `status`, …) unless an earlier value did; `cdx:device:deviceType` is the
+//! `status`, …); an explicit property wins over the component's own
+//! fields (an `acme:model` property over `name`, which is then kept as
+//! the extra `name`); `cdx:device:deviceType` is the
 //! package type of a part (SMD, thru-hole) and never a kind. Every other
 //! property is kept as an extra under its full name, which `[columns]` can
 //! map. A device has a `kind` only when a property gives one: `device` is
@@ -78,15 +81,20 @@ pub fn emit(snippet: &Snippet, root: Spanned<RawValue>, emit: &mut dyn FnMut(Eve
         emit,
     };
     let mut meta = Meta::default();
-    // (component, whether it is `metadata.component`)
+    // (component, whether it is `metadata.component`, the site it inherits)
     let mut roots: Vec<(&Spanned<RawValue>, bool)> = Vec::new();
+    let mut bom_site = None;
     if let Some((_, m)) = get(entries, "metadata") {
         if let RawValue::Map(m) = &m.value {
             meta.manufacture = get(m, "manufacture");
             meta.supplier = get(m, "supplier");
+            bom_site = out.site_of(m);
             if let Some((_, c)) = get(m, "component") {
                 match &c.value {
-                    RawValue::Map(_) => roots.push((c, true)),
+                    RawValue::Map(fields) => {
+                        bom_site = bom_site.or_else(|| out.site_of(fields));
+                        roots.push((c, true));
+                    }
                     RawValue::Null => {}
                     _ => out.not_an_object(c.span.clone()),
                 }
@@ -98,19 +106,27 @@ pub fn emit(snippet: &Snippet, root: Spanned<RawValue>, emit: &mut dyn FnMut(Eve
     }
     roots.sort_by_key(|(c, _)| c.span.start);
     // Depth-first, in file order, without recursion.
-    let mut stack: Vec<(&Spanned<RawValue>, bool)> = roots.into_iter().rev().collect();
-    while let Some((c, is_meta)) = stack.pop() {
+    let mut stack: Vec<(&Spanned<RawValue>, bool, Option<Entry>)> = roots
+        .into_iter()
+        .rev()
+        .map(|(c, m)| (c, m, bom_site.clone()))
+        .collect();
+    while let Some((c, is_meta, site)) = stack.pop() {
         let RawValue::Map(fields) = &c.value else {
             continue;
         };
+        let mut site = site;
         if is_type(fields, "device") {
             let meta = if is_meta { Some(&meta) } else { None };
-            let record = out.device(fields, c.span.clone(), meta);
+            let record = out.device(fields, c.span.clone(), meta, site.as_ref());
+            if let Some(own) = record.entries.iter().find(|(k, _)| k.value == "site") {
+                site = Some(own.clone());
+            }
             (out.emit)(Event::Record(Hint::Assets, record));
         }
         if let Some((key, list)) = get(fields, "components") {
             let children = out.components(key, list);
-            stack.extend(children.into_iter().rev().map(|c| (c, false)));
+            stack.extend(children.into_iter().rev().map(|c| (c, false, site.clone())));
         }
     }
 }
@@ -272,13 +288,48 @@ impl Out<'_, '_> {
         }
     }
 
-    /// The record for one device component.
-    fn device(&mut self, c: &Entries, span: Span, meta: Option<&Meta<'_>>) -> Record {
+    /// The `site` property among the `properties` of `fields`, as a
+    /// `site` entry.
+    fn site_of(&self, fields: &Entries) -> Option<Entry> {
+        let (_, props) = get(fields, "properties")?;
+        let RawValue::List(items) = &props.value else {
+            return None;
+        };
+        items.iter().find_map(|item| {
+            let RawValue::Map(p) = &item.value else {
+                return None;
+            };
+            let (_, name) = get(p, "name")?;
+            let local = text(name)?.rsplit(':').next()?.trim();
+            let (_, value) = get(p, "value").filter(|(_, v)| text(v).is_some())?;
+            (self.columns.field_for(local) == Some(AssetField::Site)).then(|| {
+                (
+                    Spanned::new("site".to_string(), name.span.clone()),
+                    value.clone(),
+                )
+            })
+        })
+    }
+
+    /// The record for one device component; `site` is the one it inherits.
+    fn device(
+        &mut self,
+        c: &Entries,
+        span: Span,
+        meta: Option<&Meta<'_>>,
+        site: Option<&Entry>,
+    ) -> Record {
         let mut b = Builder {
             entries: Vec::new(),
             set: Vec::new(),
         };
         let own = |key: &str| get(c, key);
+
+        // Properties first: an explicit property wins over what the
+        // component's own fields say.
+        if let Some((key, props)) = own("properties") {
+            self.properties(&mut b, key, props);
+        }
 
         // The vendor, and the organisations that are not it.
         let mut orgs: Vec<(&str, &Entry, bool)> = Vec::new(); // (key, entry, is a manufacturer)
@@ -307,16 +358,15 @@ impl Out<'_, '_> {
             let Some(name) = org_name(e) else {
                 continue;
             };
-            match vendor {
-                None => {
-                    b.field(AssetField::Vendor, name.0.span.clone(), name.1.clone());
-                    vendor = text(&name.1).map(|t| (t, maker));
-                }
-                Some(_) => rest.push((key, name)),
+            if vendor.is_none() && b.field(AssetField::Vendor, name.0.span.clone(), name.1.clone())
+            {
+                vendor = text(&name.1).map(|t| (t, maker));
+            } else {
+                rest.push((key, name));
             }
         }
         for (key, name) in rest {
-            let differs = vendor.is_some_and(|(v, _)| text(&name.1) != Some(v));
+            let differs = vendor.is_none_or(|(v, _)| text(&name.1) != Some(v));
             let by_maker = vendor.is_some_and(|(_, maker)| maker);
             if key == "supplier" && by_maker && differs && !b.has(AssetField::Brand) {
                 b.field(AssetField::Brand, name.0.span.clone(), name.1.clone());
@@ -336,7 +386,9 @@ impl Out<'_, '_> {
         // Model and firmware.
         let name = own("name").filter(|(_, v)| text(v).is_some());
         if let Some((k, v)) = name {
-            b.field(AssetField::Model, k.span.clone(), v.clone());
+            if !b.field(AssetField::Model, k.span.clone(), v.clone()) {
+                b.extra("name", k.span.clone(), v.clone());
+            }
         }
         let version = own("version").filter(|(_, v)| text(v).is_some());
         let firmware = own("components").and_then(|(_, list)| match &list.value {
@@ -346,23 +398,19 @@ impl Out<'_, '_> {
             }),
             _ => None,
         });
-        match firmware {
+        let version_used = match firmware {
             Some((k, v)) => {
                 b.field(AssetField::Firmware, k, v);
-                if let Some((k, v)) = version {
-                    b.extra("version", k.span.clone(), v.clone());
-                }
+                false
             }
-            None => {
-                if let Some((k, v)) = version {
-                    b.field(AssetField::Firmware, k.span.clone(), v.clone());
-                }
-            }
+            None => version
+                .is_some_and(|(k, v)| b.field(AssetField::Firmware, k.span.clone(), v.clone())),
+        };
+        if let (Some((k, v)), false) = (version, version_used) {
+            b.extra("version", k.span.clone(), v.clone());
         }
-
-        // Properties.
-        if let Some((key, props)) = own("properties") {
-            self.properties(&mut b, key, props);
+        if let (Some((k, v)), false) = (site, b.has(AssetField::Site)) {
+            b.field(AssetField::Site, k.span.clone(), v.clone());
         }
 
         // Extras.
@@ -561,13 +609,13 @@ mod tests {
                 ],
                 vec![
                     "id=7F0123@7F0123",
-                    "vendor=Dahua Technology@Dahua Technology",
-                    "publisher=ACME@ACME",
-                    "model=NVR5216-16P-4KS2E@NVR5216-16P-4KS2E",
                     "serial=7F0123@7F0123",
                     "cdx:device:deviceType=rack@rack",
                     "site=HQ@HQ",
                     "cdx:device:quantity=1@1",
+                    "vendor=Dahua Technology@Dahua Technology",
+                    "publisher=ACME@ACME",
+                    "model=NVR5216-16P-4KS2E@NVR5216-16P-4KS2E",
                 ],
             ]
         );
@@ -614,6 +662,40 @@ mod tests {
                 "author=Someone@Someone",
                 "model=X2@X2"
             ]
+        );
+    }
+
+    #[test]
+    fn properties_win_and_sites_are_inherited() {
+        let text = r#"{"bomFormat": "CycloneDX",
+  "metadata": {"properties": [{"name": "assetlint:site", "value": "DEPOT"}],
+               "component": {"type": "platform", "name": "Depot CCTV",
+                 "properties": [{"name": "assetlint:site", "value": "IGNORED"}]}},
+  "components": [
+    {"type": "device", "name": "Lobby camera", "version": "1.0",
+     "manufacturer": {"name": "Axis"},
+     "properties": [{"name": "acme:model", "value": "P3265-LVE"},
+                    {"name": "cdx:device:manufacturer", "value": "Hikvision"}]},
+    {"type": "device", "name": "Kit", "properties": [{"name": "site", "value": "HQ"}],
+     "components": [{"type": "device", "name": "Module"}]}
+  ]}"#;
+        let r = records(text);
+        assert_eq!(
+            r[0],
+            [
+                "id=Lobby camera@Lobby camera",
+                "model=P3265-LVE@P3265-LVE",
+                "vendor=Hikvision@Hikvision",
+                "manufacturer=Axis@Axis",
+                "name=Lobby camera@Lobby camera",
+                "firmware=1.0@1.0",
+                "site=DEPOT@DEPOT",
+            ]
+        );
+        assert!(r[1].contains(&"site=HQ@HQ".to_string()));
+        assert_eq!(
+            r[2],
+            ["id=Module@Module", "model=Module@Module", "site=HQ@HQ"]
         );
     }
 
