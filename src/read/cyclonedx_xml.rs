@@ -402,6 +402,18 @@ mod tests {
         // A `<bom>` of another schema is not CycloneDX.
         assert_eq!(Format::detect("parts.xml", b"<bom><part/></bom>"), None);
         assert_eq!(Format::from_name("cyclonedx"), Some(Format::CycloneDx));
+        let prefixed = r#"<?xml version="1.0"?>
+<cdx:bom xmlns:cdx="http://cyclonedx.org/schema/bom/1.6"><cdx:components>
+<cdx:component type="device"><cdx:name>M3106</cdx:name></cdx:component>
+</cdx:components></cdx:bom>"#;
+        assert_eq!(
+            Format::detect("b.xml", prefixed.as_bytes()),
+            Some(Format::CycloneDx)
+        );
+        assert!(matches!(
+            &read(prefixed)[..],
+            [Event::Record(Hint::Assets, _)]
+        ));
     }
 
     #[test]

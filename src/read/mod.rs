@@ -71,7 +71,10 @@ pub const FORMATS: &[FormatInfo] = &[
         name: "cyclonedx",
         extensions: &["xml"],
         sniff: Some(|_, head| {
-            contains(head, b"<bom") && contains(&head.to_ascii_lowercase(), b"cyclonedx")
+            let lower = head.to_ascii_lowercase();
+            // `<bom` and the namespace; or a prefixed root (`<cdx:bom`).
+            (contains(head, b"<bom") && contains(&lower, b"cyclonedx"))
+                || contains(&lower, b"cyclonedx.org/schema/bom")
         }),
     },
     FormatInfo {
