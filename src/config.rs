@@ -29,6 +29,13 @@ pub struct RawConfig {
     columns: Option<BTreeMap<Spanned<String>, Vec<String>>>,
     waivers: Option<RawWaivers>,
     severity: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
+    workbooks: Option<RawWorkbooks>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWorkbooks {
+    sheets: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -101,6 +108,9 @@ pub struct Config {
     /// `[severity]`: rule id → new severity (`None`: off). Rule ids are
     /// checked once the policies are loaded ([`Config::check_rule_ids`]).
     pub severities: Vec<(Spanned<String>, Option<Severity>)>,
+    /// `[workbooks] sheets`: the sheets of a workbook to read, as globs
+    /// matched case-insensitively (`None`: every sheet).
+    pub sheets: Option<GlobSet>,
     /// The config file's text, for diagnostics found after loading.
     pub snippet: Option<Snippet>,
 }
@@ -119,6 +129,7 @@ impl Config {
             columns: Columns::default(),
             waiver_files: Vec::new(),
             severities: Vec::new(),
+            sheets: None,
             snippet: None,
         }
     }
@@ -249,6 +260,10 @@ impl Config {
 
         config.waiver_files = paths(raw.waivers.and_then(|w| w.files).unwrap_or_default(), &base);
 
+        if let Some(sheets) = raw.workbooks.and_then(|w| w.sheets) {
+            config.sheets = Some(sheet_globs(&sheets, &snippet, &mut problems));
+        }
+
         config.snippet = Some(snippet);
         if problems.is_empty() {
             Ok(config)
@@ -315,6 +330,34 @@ fn globs(list: &[Spanned<String>], snippet: &Snippet, problems: &mut Vec<Invalid
             Err(e) => problems.push(Invalid::at(
                 "config::invalid-glob",
                 format!("invalid glob `{}`", pattern.get_ref()),
+                snippet,
+                pattern.span(),
+                e.kind().to_string(),
+            )),
+        }
+    }
+    builder.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+/// Sheet-name globs: case-insensitive, and `/` is an ordinary character.
+fn sheet_globs(
+    list: &[Spanned<String>],
+    snippet: &Snippet,
+    problems: &mut Vec<Invalid>,
+) -> GlobSet {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in list {
+        let glob = globset::GlobBuilder::new(pattern.get_ref())
+            .case_insensitive(true)
+            .literal_separator(false)
+            .build();
+        match glob {
+            Ok(glob) => {
+                builder.add(glob);
+            }
+            Err(e) => problems.push(Invalid::at(
+                "config::invalid-glob",
+                format!("invalid sheet pattern `{}`", pattern.get_ref()),
                 snippet,
                 pattern.span(),
                 e.kind().to_string(),
