@@ -24,7 +24,7 @@
 use jiff::civil::Date;
 
 use crate::diag::Code;
-use crate::model::headers::{normalize, Columns};
+use crate::model::headers::{is_netbox_devices, normalize, Columns};
 use crate::model::kinds;
 use crate::model::schema::{AssetField, Type};
 use crate::model::{Asset, RawValue, Record, Site, Value};
@@ -42,7 +42,13 @@ pub struct Mapper<'a> {
     columns: &'a Columns,
     /// (key, field) by position in the record.
     cache: Vec<(String, Option<AssetField>)>,
+    /// Whether the file is NetBox's device export, once its first record
+    /// is seen.
+    netbox: Option<bool>,
 }
+
+/// The prefix of NetBox custom fields' keys.
+const CUSTOM: &str = "custom_fields.";
 
 impl<'a> Mapper<'a> {
     /// A mapper for one file.
@@ -50,6 +56,7 @@ impl<'a> Mapper<'a> {
         Mapper {
             columns,
             cache: Vec::new(),
+            netbox: None,
         }
     }
 
@@ -57,7 +64,11 @@ impl<'a> Mapper<'a> {
         match self.cache.get(position) {
             Some((cached, field)) if cached == key => *field,
             _ => {
-                let field = self.columns.field_for(key);
+                let lookup = |k: &str| match self.netbox {
+                    Some(true) => self.columns.field_for_netbox(k),
+                    _ => self.columns.field_for(k),
+                };
+                let field = lookup(key).or_else(|| key.strip_prefix(CUSTOM).and_then(lookup));
                 if position < self.cache.len() {
                     self.cache[position] = (key.to_string(), field);
                 } else if position == self.cache.len() {
@@ -70,7 +81,44 @@ impl<'a> Mapper<'a> {
 
     /// Maps a record's keys to canonical asset fields and parses their values.
     pub fn asset(&mut self, record: Record) -> (Asset, Vec<Problem>) {
-        map_asset(record, |i, key| self.field_for(i, key))
+        let netbox = *self.netbox.get_or_insert_with(|| {
+            is_netbox_devices(record.entries.iter().map(|(k, _)| k.value.as_str()))
+        });
+        let (mut asset, problems) = map_asset(record, |i, key| self.field_for(i, key));
+        if netbox {
+            netbox_export(&mut asset);
+        }
+        (asset, problems)
+    }
+}
+
+/// What a NetBox device export means beyond its headers: the id falls back
+/// to the name, then to NetBox's `ID`; the IP address loses its `/prefix`.
+fn netbox_export(asset: &mut Asset) {
+    if asset.get(AssetField::Id).is_none() {
+        let id = asset.get(AssetField::Hostname).cloned().or_else(|| {
+            let (_, numeric) = asset.extra.iter().find(|(k, _)| normalize(k) == "id")?;
+            Some(numeric.clone().map(Value::Str))
+        });
+        if let Some(id) = id {
+            asset.set(AssetField::Id, id);
+        }
+    }
+    if let Some(ip) = asset.get(AssetField::Ip) {
+        if let Value::Str(text) = &ip.value {
+            if let Some((addr, _)) = text.split_once('/') {
+                let addr = addr.trim().to_string();
+                let at = asset
+                    .snippet
+                    .slice(&ip.span)
+                    .and_then(|raw| raw.find(addr.as_str()));
+                let span = match at {
+                    Some(at) => ip.span.start + at..ip.span.start + at + addr.len(),
+                    None => ip.span.clone(),
+                };
+                asset.set(AssetField::Ip, Spanned::new(Value::Str(addr), span));
+            }
+        }
     }
 }
 
@@ -90,7 +138,14 @@ fn map_asset(
             continue;
         };
         match convert(field, &value, &snippet) {
-            Ok(Some(v)) => asset.set(field, v),
+            Ok(Some(v)) => {
+                if key.value.starts_with(CUSTOM) {
+                    if let Some(text) = text_form(&value) {
+                        asset.extra.push((key.value.clone(), text));
+                    }
+                }
+                asset.set(field, v)
+            }
             Ok(None) => {}
             Err(label) => problems.push(Problem {
                 code: Code::InvalidValue,
@@ -492,6 +547,79 @@ mod tests {
         assert!(p.is_empty());
         assert_eq!(a.id(), None);
         assert_eq!(a.text(AssetField::Site).unwrap().value, "HQ");
+    }
+
+    #[test]
+    fn netbox_export_headers() {
+        let text = "cam-01,Active,Whitehall,CCTV Camera,Hikvision,DS-2CD2143G2-I,10.20.0.11/24,7";
+        let row = |tag: RawValue| {
+            record(
+                text,
+                &[
+                    ("Name", s("cam-01")),
+                    ("Status", s("Active")),
+                    ("Site", s("Whitehall")),
+                    ("Role", s("CCTV Camera")),
+                    ("Manufacturer", s("Hikvision")),
+                    ("Type", s("DS-2CD2143G2-I")),
+                    ("IP Address", s("10.20.0.11/24")),
+                    ("ID", RawValue::Number("7".into())),
+                    ("Asset tag", tag),
+                ],
+            )
+        };
+        let columns = Columns::default();
+        let mut mapper = Mapper::new(&columns);
+        let (a, p) = mapper.asset(row(RawValue::Null));
+        assert!(p.is_empty());
+        let at = |f| {
+            let v = a.get(f).unwrap();
+            (v.value.display(), &text[v.span.clone()])
+        };
+        assert_eq!(at(AssetField::Id), ("cam-01".into(), "cam-01"));
+        assert_eq!(at(AssetField::Hostname), ("cam-01".into(), "cam-01"));
+        assert_eq!(at(AssetField::Kind), ("camera".into(), "CCTV Camera"));
+        assert_eq!(
+            at(AssetField::Model),
+            ("DS-2CD2143G2-I".into(), "DS-2CD2143G2-I")
+        );
+        assert_eq!(at(AssetField::Ip), ("10.20.0.11".into(), "10.20.0.11"));
+        assert_eq!(a.extra("ID").unwrap().value, "7");
+        // With an asset tag, that is the id (the span of "7" stands in here).
+        let (a, _) = mapper.asset(row(s("7")));
+        assert_eq!(a.id(), Some("7"));
+        assert_eq!(a.text(AssetField::Hostname).unwrap().value, "cam-01");
+
+        // Without `Role`, a register's `Type` is the kind, as before.
+        let r = record(
+            "cam-01,IP Camera,Hikvision",
+            &[
+                ("Name", s("cam-01")),
+                ("Type", s("IP Camera")),
+                ("Manufacturer", s("Hikvision")),
+            ],
+        );
+        let (a, _) = asset(r, &columns);
+        assert_eq!(a.text(AssetField::Kind).unwrap().value, "camera");
+        assert_eq!(a.id(), None);
+    }
+
+    #[test]
+    fn custom_fields_fill_their_field_and_stay_extra() {
+        let text = "V5.7.3,4";
+        let r = record(
+            text,
+            &[
+                ("custom_fields.firmware", s("V5.7.3")),
+                ("custom_fields.rack_unit", s("4")),
+            ],
+        );
+        let (a, p) = asset(r, &Columns::default());
+        assert!(p.is_empty());
+        let fw = a.get(AssetField::Firmware).unwrap();
+        assert_eq!(&text[fw.span.clone()], "V5.7.3");
+        assert_eq!(a.extra("custom_fields.firmware").unwrap().value, "V5.7.3");
+        assert_eq!(a.extra("custom_fields.rack_unit").unwrap().value, "4");
     }
 
     #[test]

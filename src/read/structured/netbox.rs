@@ -177,9 +177,11 @@ fn device(snippet: &Snippet, e: &Entries) -> Entries {
     out.push("site", site.and_then(|s| by_slug(s)));
     out.push("location", find(e, "location").and_then(|l| by_name(l)));
     out.push("serial", find(e, "serial"));
-    let ip = ["primary_ip4", "primary_ip"]
-        .iter()
-        .find_map(|k| map(e, k).and_then(|m| find(m, "address")).filter(|(_, v)| has_text(v)));
+    let ip = ["primary_ip4", "primary_ip"].iter().find_map(|k| {
+        map(e, k)
+            .and_then(|m| find(m, "address"))
+            .filter(|(_, v)| has_text(v))
+    });
     if let Some((key, value)) = ip {
         let key = Spanned::new("ip".to_string(), key.span.clone());
         out.0.push((key, address(snippet, value)));
@@ -187,8 +189,20 @@ fn device(snippet: &Snippet, e: &Entries) -> Entries {
     out.push("status", find(e, "status").and_then(choice));
 
     out.push("netbox_id", find(e, "id"));
-    out.push("part_number", device_type.and_then(|t| find(t, "part_number")));
-    if let Some(s @ (_, Spanned { value: RawValue::Map(_), .. })) = site {
+    out.push(
+        "part_number",
+        device_type.and_then(|t| find(t, "part_number")),
+    );
+    if let Some(
+        s @ (
+            _,
+            Spanned {
+                value: RawValue::Map(_),
+                ..
+            },
+        ),
+    ) = site
+    {
         out.push("site_name", by_name(s));
     }
     for k in ["rack", "platform", "tenant"] {
@@ -196,7 +210,8 @@ fn device(snippet: &Snippet, e: &Entries) -> Entries {
     }
     if let Some((key, tags)) = find(e, "tags") {
         if let Some(tags) = tag_names(tags) {
-            out.0.push((Spanned::new("tags".into(), key.span.clone()), tags));
+            out.0
+                .push((Spanned::new("tags".into(), key.span.clone()), tags));
         }
     }
     out.push("description", find(e, "description"));
@@ -344,9 +359,9 @@ fn choice(
     entry: &(Spanned<String>, Spanned<RawValue>),
 ) -> Option<&(Spanned<String>, Spanned<RawValue>)> {
     match &entry.1.value {
-        RawValue::Map(m) => ["value", "label"]
-            .iter()
-            .find_map(|k| find(m, k).filter(|(_, v)| matches!(&v.value, RawValue::Str(s) if !s.trim().is_empty()))),
+        RawValue::Map(m) => ["value", "label"].iter().find_map(|k| {
+            find(m, k).filter(|(_, v)| matches!(&v.value, RawValue::Str(s) if !s.trim().is_empty()))
+        }),
         RawValue::Str(_) => Some(entry),
         _ => None,
     }
