@@ -26,7 +26,7 @@ use jiff::civil::Date;
 use crate::diag::Code;
 use crate::model::headers::{is_netbox_devices, normalize, Columns};
 use crate::model::kinds;
-use crate::model::schema::{AssetField, Type};
+use crate::model::schema::{AssetField, Ladder, Type};
 use crate::model::{Asset, RawValue, Record, Site, Value};
 use crate::read::Problem;
 use crate::source::{Snippet, Span, Spanned};
@@ -350,6 +350,124 @@ pub fn parse_date(text: &str) -> Option<Date> {
     None
 }
 
+/// `[sites.fields]`: where a site's sensitivity and sector come from, each a
+/// list of sources tried in order before the site's own `sensitivity` /
+/// `sector` columns. A source is a key (matched like a header: `tags`,
+/// `Security Level`) or a path into nested maps: `custom_fields.NAME`,
+/// `region.slug`/`.name`, `group.slug`/`.name`, `tenant.slug`/`.name`,
+/// `status.value`/`.label` (NetBox sites). The first source with a value
+/// gives it; from a list (`tags`), the sensitivity is the first item that
+/// is a level of the ladder and the sector the first item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteFields {
+    /// Sources of `sensitivity`.
+    pub sensitivity: Vec<String>,
+    /// Sources of `sector`.
+    pub sector: Vec<String>,
+}
+
+impl Default for SiteFields {
+    /// NetBox custom fields named `sensitivity` and `sector`.
+    fn default() -> Self {
+        SiteFields {
+            sensitivity: vec!["custom_fields.sensitivity".into()],
+            sector: vec!["custom_fields.sector".into()],
+        }
+    }
+}
+
+/// The nested maps a dotted source may name, with the keys it may read.
+const SOURCE_PATHS: &[(&str, &[&str])] = &[
+    ("region", &["slug", "name"]),
+    ("group", &["slug", "name"]),
+    ("tenant", &["slug", "name"]),
+    ("status", &["value", "label"]),
+];
+
+/// Checks a `[sites.fields]` source (see [`SiteFields`]): `Err` says why it
+/// is not one.
+pub fn check_source(source: &str) -> Result<(), String> {
+    let Some((head, rest)) = source.split_once('.') else {
+        return if source.trim().is_empty() {
+            Err("a source cannot be empty".into())
+        } else {
+            Ok(())
+        };
+    };
+    if head == "custom_fields" {
+        return if rest.trim().is_empty() {
+            Err("`custom_fields.` needs a custom field's name".into())
+        } else {
+            Ok(())
+        };
+    }
+    match SOURCE_PATHS.iter().find(|(h, _)| *h == head) {
+        Some((_, keys)) if keys.contains(&rest) => Ok(()),
+        Some((_, keys)) => Err(format!(
+            "`{head}` has {}",
+            keys.iter()
+                .map(|k| format!("`{head}.{k}`"))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        )),
+        None => Err(format!(
+            "a path starts with custom_fields, {}",
+            SOURCE_PATHS
+                .iter()
+                .map(|(h, _)| *h)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// The value a source names in a record's entries.
+fn source<'a>(
+    entries: &'a [(Spanned<String>, Spanned<RawValue>)],
+    source: &str,
+) -> Option<&'a Spanned<RawValue>> {
+    let whole = normalize(source);
+    if let Some((_, v)) = entries.iter().find(|(k, _)| normalize(&k.value) == whole) {
+        return Some(v);
+    }
+    let mut path = source.split('.');
+    let head = normalize(path.next()?);
+    let mut value = &entries.iter().find(|(k, _)| normalize(&k.value) == head)?.1;
+    for step in path {
+        let RawValue::Map(inner) = &value.value else {
+            return None;
+        };
+        let step = normalize(step);
+        value = &inner.iter().find(|(k, _)| normalize(&k.value) == step)?.1;
+    }
+    Some(value)
+}
+
+/// The first value the sources give; from a list, the first item that
+/// `accept`s.
+fn from_sources(
+    entries: &[(Spanned<String>, Spanned<RawValue>)],
+    sources: &[String],
+    accept: impl Fn(&str) -> bool,
+) -> Option<Spanned<String>> {
+    for name in sources {
+        let Some(value) = source(entries, name) else {
+            continue;
+        };
+        let found = match &value.value {
+            RawValue::List(items) => items
+                .iter()
+                .filter_map(|i| text(i).ok().flatten())
+                .find(|t| accept(&t.value)),
+            _ => text(value).ok().flatten(),
+        };
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
+}
+
 /// Maps a record to a site; a record without an id is a problem.
 ///
 /// Keys (matched like headers): `id`/`site`/`site id`/`site code`/`code`,
@@ -357,8 +475,20 @@ pub fn parse_date(text: &str) -> Option<Date> {
 /// `security level`,
 /// `sector`, `tags`/`tag` (a list, or text split on `,` `;` `|`),
 /// `parent`/`parent site`/`parent id`, `cidrs`/`cidr`/`subnets`/`subnet`.
-/// Other keys are ignored.
+/// Other keys are ignored. Sensitivity and sector are read from the
+/// default [`SiteFields`] first; see [`site_with`].
 pub fn site(record: Record, _columns: &Columns) -> Result<(Site, Vec<Problem>), Problem> {
+    site_with(record, &SiteFields::default(), &Ladder::default())
+}
+
+/// Like [`site`], with the `[sites.fields]` sources for sensitivity and
+/// sector (tried before the site's own columns) and the ladder a list
+/// source's levels are picked by.
+pub fn site_with(
+    record: Record,
+    fields: &SiteFields,
+    ladder: &Ladder,
+) -> Result<(Site, Vec<Problem>), Problem> {
     let snippet = record.snippet.clone();
     let mut problems = Vec::new();
     let mut site = Site {
@@ -424,6 +554,14 @@ pub fn site(record: Record, _columns: &Columns) -> Result<(Site, Vec<Problem>), 
             Ok(t) => *slot = t,
             Err(label) => problems.push(invalid(key, value, label)),
         }
+    }
+    if let Some(level) = from_sources(&record.entries, &fields.sensitivity, |t| {
+        ladder.rank(t).is_some()
+    }) {
+        site.sensitivity = Some(level);
+    }
+    if let Some(sector) = from_sources(&record.entries, &fields.sector, |_| true) {
+        site.sector = Some(sector);
     }
     match id {
         Some(id) => {
@@ -682,5 +820,64 @@ mod tests {
             super::site(r, &Columns::default()).unwrap_err().code,
             Code::MissingId
         );
+    }
+
+    #[test]
+    fn site_sources() {
+        let m = |pairs: Vec<(&str, RawValue, Span)>| {
+            RawValue::Map(
+                pairs
+                    .into_iter()
+                    .map(|(k, v, at)| (Spanned::new(k.to_string(), 0..0), Spanned::new(v, at)))
+                    .collect(),
+            )
+        };
+        let text = "wh Whitehall defence london secret official";
+        let custom = m(vec![("sensitivity", RawValue::Null, 0..0)]);
+        let group = m(vec![
+            ("name", s("Defence"), 0..0),
+            ("slug", s("defence"), 13..20),
+        ]);
+        let tags = RawValue::List(vec![
+            Spanned::new(s("london"), 21..27),
+            Spanned::new(s("secret"), 28..34),
+            Spanned::new(s("official"), 35..43),
+        ]);
+        let at = |v: RawValue| Spanned::new(v, 0..0);
+        let r = Record {
+            line: 1,
+            span: 0..text.len(),
+            entries: vec![
+                (Spanned::new("id".into(), 0..0), Spanned::new(s("wh"), 0..2)),
+                (Spanned::new("custom_fields".into(), 0..0), at(custom)),
+                (Spanned::new("group".into(), 0..0), at(group)),
+                (Spanned::new("tags".into(), 0..0), at(tags)),
+                (
+                    Spanned::new("sector".into(), 0..0),
+                    Spanned::new(s("x"), 0..0),
+                ),
+            ],
+            snippet: Snippet::whole("t".into(), Arc::from(text)),
+        };
+        // Defaults: a null custom field gives nothing; the `sector` column does.
+        let (site, p) = site_with(r.clone(), &SiteFields::default(), &Ladder::default()).unwrap();
+        assert!(p.is_empty());
+        assert_eq!(site.sensitivity, None);
+        assert_eq!(site.sector.unwrap().value, "x");
+        let fields = SiteFields {
+            sensitivity: vec!["custom_fields.sensitivity".into(), "tags".into()],
+            sector: vec!["custom_fields.sector".into(), "group.slug".into()],
+        };
+        let (site, _) = site_with(r, &fields, &Ladder::default()).unwrap();
+        // The first tag that is a level; the group's slug, over the column.
+        let level = site.sensitivity.unwrap();
+        assert_eq!((&*level.value, &text[level.span]), ("secret", "secret"));
+        let sector = site.sector.unwrap();
+        assert_eq!((&*sector.value, &text[sector.span]), ("defence", "defence"));
+        assert!(check_source("group.slug").is_ok());
+        assert!(check_source("Security Level").is_ok());
+        assert!(check_source("custom_fields.").is_err());
+        assert!(check_source("group.color").is_err());
+        assert!(check_source("site.slug").is_err());
     }
 }
