@@ -26,6 +26,9 @@ pub struct SiteIndex {
     resolved: Vec<Resolved>,
     by_id: HashMap<String, usize>,
     by_folded_id: HashMap<String, usize>,
+    /// Site names, ignoring case: a NetBox device CSV export names the
+    /// site, where its API gives the slug the sites are keyed by.
+    by_folded_name: HashMap<String, usize>,
 }
 
 impl SiteIndex {
@@ -85,11 +88,18 @@ impl SiteIndex {
             })
             .collect();
 
+        let mut by_folded_name = HashMap::new();
+        for (i, site) in sites.iter().enumerate() {
+            if let Some(name) = &site.name {
+                by_folded_name.entry(name.value.to_lowercase()).or_insert(i);
+            }
+        }
         let mut index = SiteIndex {
             resolved: Vec::with_capacity(sites.len()),
             sites: Vec::new(),
             by_id,
             by_folded_id,
+            by_folded_name,
         };
         let mut reported_cycles = std::collections::HashSet::new();
         for i in 0..sites.len() {
@@ -160,12 +170,15 @@ impl SiteIndex {
         (index, findings)
     }
 
-    /// Finds a site by id: exactly, else ignoring case.
+    /// Finds a site by id: exactly, else ignoring case, else by its name
+    /// ignoring case.
     pub fn find(&self, id: &str) -> Option<usize> {
         let id = id.trim();
+        let folded = id.to_lowercase();
         self.by_id
             .get(id)
-            .or_else(|| self.by_folded_id.get(&id.to_lowercase()))
+            .or_else(|| self.by_folded_id.get(&folded))
+            .or_else(|| self.by_folded_name.get(&folded))
             .copied()
     }
 
@@ -275,6 +288,13 @@ mod tests {
         );
         assert!(findings.is_empty());
         let r1 = index.find("r1").unwrap();
+        // A site's name finds it too, when no id is that.
+        let mut named = site("wh", None, None, None);
+        named.name = Some(Spanned::new("Whitehall".into(), 0..0));
+        let (by_name, _) =
+            SiteIndex::build(vec![named, site("X", None, None, None)], &Ladder::default());
+        assert_eq!(by_name.find("WHITEHALL"), Some(0));
+        assert_eq!(by_name.find("x"), Some(1));
         assert_eq!(index.resolved(r1).sensitivity, Some((3, 0)));
         assert_eq!(index.resolved(r1).sectors, ["health", "defence"]);
         assert_eq!(index.get(r1, SiteField::Sector), None);
