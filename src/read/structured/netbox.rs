@@ -9,9 +9,10 @@
 //! - a **site** has `slug` and `name` and one of `region`, `facility`,
 //!   `time_zone`, `physical_address`, `shipping_address`, `latitude`.
 //!
-//! A page whose `results` is empty is recognised too (and holds nothing);
-//! a generic `assets:`/`sites:` file never is (it is a map without
-//! `results`).
+//! A page whose `results` is empty (with its `count`) is recognised too,
+//! and holds nothing; a page saved without `count` still is when its
+//! results are devices or sites. A generic `assets:`/`sites:` file never is
+//! (it is a map without `results`).
 //!
 //! Each device is one [`Hint::Assets`] record with canonical keys, each
 //! value spanned where it is written (nested objects are NetBox's
@@ -56,8 +57,8 @@ type Entries = Vec<(Spanned<String>, Spanned<RawValue>)>;
 
 /// Whether the tree is a NetBox devices or sites export.
 pub(super) fn recognise(root: &RawValue) -> bool {
-    if let Some(results) = page(root) {
-        return results.is_empty() || results.iter().any(|i| netbox_item(&i.value));
+    if let Some((results, counted)) = page(root) {
+        return (counted && results.is_empty()) || results.iter().any(|i| netbox_item(&i.value));
     }
     match root {
         RawValue::List(items) => items.iter().any(|i| netbox_item(&i.value)),
@@ -65,14 +66,14 @@ pub(super) fn recognise(root: &RawValue) -> bool {
     }
 }
 
-/// A page's `results`, when `root` is a page.
-fn page(root: &RawValue) -> Option<&[Spanned<RawValue>]> {
+/// A page's `results`, when `root` is a map with a `results` list, and
+/// whether it has NetBox's `count` too.
+fn page(root: &RawValue) -> Option<(&[Spanned<RawValue>], bool)> {
     let RawValue::Map(entries) = root else {
         return None;
     };
-    get(entries, "count")?;
     match &find(entries, "results")?.1.value {
-        RawValue::List(items) => Some(items),
+        RawValue::List(items) => Some((items, get(entries, "count").is_some())),
         _ => None,
     }
 }
@@ -568,6 +569,13 @@ mod tests {
         let empty = r#"{"count": 0, "next": null, "previous": null, "results": []}"#;
         let (records, problems) = read(&JsonReader, "e.json", empty);
         assert!(records.is_empty() && problems.is_empty());
+        // Without `count`, an empty `results` is not NetBox's (nor anything).
+        let (_, problems) = read(&JsonReader, "r.json", r#"{"results": []}"#);
+        assert_eq!(problems.len(), 1);
+        let uncounted =
+            r#"{"results": [{"name": "x", "device_type": {"manufacturer": {"name": "Axis"}}}]}"#;
+        let (records, _) = read(&JsonReader, "u.json", uncounted);
+        assert_eq!(records[0].1.entries[0].0.value, "id");
         let mixed = "- {name: cam, device_type: {manufacturer: {name: Axis}}}\n- {asset: x}\n- 3\n";
         let (records, problems) = read(&YamlReader, "m.yaml", mixed);
         let hints: Vec<Hint> = records.iter().map(|(h, _)| *h).collect();
