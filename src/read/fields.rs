@@ -80,10 +80,19 @@ impl<'a> Mapper<'a> {
     }
 
     /// Maps a record's keys to canonical asset fields and parses their values.
-    pub fn asset(&mut self, record: Record) -> (Asset, Vec<Problem>) {
+    pub fn asset(&mut self, mut record: Record) -> (Asset, Vec<Problem>) {
         let netbox = *self.netbox.get_or_insert_with(|| {
             is_netbox_devices(record.entries.iter().map(|(k, _)| k.value.as_str()))
         });
+        if netbox {
+            // NetBox 2.11 to 3.1 exported an empty cell as the table's
+            // placeholder, an em dash (netbox-community/netbox#8391).
+            for (_, v) in &mut record.entries {
+                if matches!(&v.value, RawValue::Str(s) if matches!(s.trim(), "—" | "&mdash;")) {
+                    v.value = RawValue::Null;
+                }
+            }
+        }
         let (mut asset, problems) = map_asset(record, |i, key| self.field_for(i, key));
         if netbox {
             netbox_export(&mut asset);
@@ -726,6 +735,9 @@ mod tests {
         // With an asset tag, that is the id (the span of "7" stands in here).
         let (a, _) = mapper.asset(row(s("7")));
         assert_eq!(a.id(), Some("7"));
+        // Old NetBox wrote an empty asset tag as an em dash.
+        let (a, _) = mapper.asset(row(s("—")));
+        assert_eq!(a.id(), Some("cam-01"));
         assert_eq!(a.text(AssetField::Hostname).unwrap().value, "cam-01");
 
         // Without `Role`, a register's `Type` is the kind, as before.

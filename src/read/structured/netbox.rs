@@ -4,10 +4,15 @@
 //! Recognised by shape: a page (`{"count", "next", "previous", "results":
 //! [...]}`) or a plain list whose objects are NetBox devices or sites:
 //!
-//! - a **device** has a `device_type` map holding `manufacturer`, or a
-//!   `role` (NetBox 4) / `device_role` (NetBox 3) map next to a `site`;
-//! - a **site** has `slug` and `name` and one of `region`, `facility`,
-//!   `time_zone`, `physical_address`, `shipping_address`, `latitude`.
+//! - a **device** has a numeric `id` and a `device_type` map holding
+//!   `manufacturer`, or a `role` (NetBox 4) / `device_role` (NetBox 3) map
+//!   next to a `site`;
+//! - a **site** has a numeric `id`, `slug` and `name` and one of `region`,
+//!   `facility`, `time_zone`, `physical_address`, `shipping_address`,
+//!   `latitude`.
+//!
+//! (A hand-written list whose items have string ids and nested
+//! `device_type` maps is not NetBox's and is read the generic way.)
 //!
 //! A page whose `results` is empty (with its `count`) is recognised too,
 //! and holds nothing; a page saved without `count` still is when its
@@ -85,7 +90,16 @@ fn netbox_item(item: &RawValue) -> bool {
     }
 }
 
+/// NetBox objects carry their numeric primary key, `id`; a hand-written
+/// list with nested `device_type` maps (read the generic way) does not.
+fn numbered(entries: &Entries) -> bool {
+    matches!(get(entries, "id"), Some(RawValue::Number(_)))
+}
+
 fn is_device(entries: &Entries) -> bool {
+    if !numbered(entries) {
+        return false;
+    }
     let typed = matches!(get(entries, "device_type"), Some(RawValue::Map(t)) if find(t, "manufacturer").is_some());
     let role = ["role", "device_role"]
         .iter()
@@ -94,7 +108,8 @@ fn is_device(entries: &Entries) -> bool {
 }
 
 fn is_site(entries: &Entries) -> bool {
-    matches!(get(entries, "slug"), Some(RawValue::Str(_)))
+    numbered(entries)
+        && matches!(get(entries, "slug"), Some(RawValue::Str(_)))
         && find(entries, "name").is_some()
         && find(entries, "device_type").is_none()
         && [
@@ -553,6 +568,12 @@ mod tests {
         assert_eq!(records[0].0, Hint::Assets);
         assert_eq!(records[0].1.entries[0].0.value, "id");
         assert_eq!(records[0].1.entries[2].0.value, "device_type");
+        // Nor a list with string ids, even with nested NetBox-like maps.
+        let nested =
+            "- {id: CAM-2, device_type: {manufacturer: {name: Dahua}}, mac: 3C:EF:8C:00:00:01}\n";
+        let (records, _) = read(&YamlReader, "n.yaml", nested);
+        assert_eq!(records[0].0, Hint::Unknown);
+        assert_eq!(records[0].1.entries.len(), 3);
         // A top-level list whose role is plain text is not NetBox either.
         let list = "- id: A1\n  role: camera\n  site: HQ\n  device_type: camera\n";
         let (records, _) = read(&YamlReader, "l.yaml", list);
@@ -572,11 +593,11 @@ mod tests {
         // Without `count`, an empty `results` is not NetBox's (nor anything).
         let (_, problems) = read(&JsonReader, "r.json", r#"{"results": []}"#);
         assert_eq!(problems.len(), 1);
-        let uncounted =
-            r#"{"results": [{"name": "x", "device_type": {"manufacturer": {"name": "Axis"}}}]}"#;
+        let uncounted = r#"{"results": [{"id": 1, "name": "x", "device_type": {"manufacturer": {"name": "Axis"}}}]}"#;
         let (records, _) = read(&JsonReader, "u.json", uncounted);
         assert_eq!(records[0].1.entries[0].0.value, "id");
-        let mixed = "- {name: cam, device_type: {manufacturer: {name: Axis}}}\n- {asset: x}\n- 3\n";
+        let mixed =
+            "- {id: 1, name: cam, device_type: {manufacturer: {name: Axis}}}\n- {asset: x}\n- 3\n";
         let (records, problems) = read(&YamlReader, "m.yaml", mixed);
         let hints: Vec<Hint> = records.iter().map(|(h, _)| *h).collect();
         assert_eq!(hints, [Hint::Assets, Hint::Unknown]);
