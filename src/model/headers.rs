@@ -85,7 +85,8 @@ pub const SYNONYMS: &[(&str, AssetField)] = &[
 /// Manufacturer, Type, …, Asset tag, IP Address, ID`) and its bulk-import
 /// CSV (`name, role`/`device_role`, `manufacturer`, `device_type`, …): in
 /// these `Type` is the device type (the model), `Role` the kind, `Name` the
-/// hostname, and `ID` NetBox's own number, not the asset id. These win
+/// hostname, `ID` NetBox's own number, not the asset id, and `Position`
+/// the device's unit in its rack, not its location. These win
 /// over [`SYNONYMS`] in a file [`is_netbox_devices`] recognises
 /// (`[columns]` still wins over both).
 pub const NETBOX_DEVICES: &[(&str, Option<AssetField>)] = &[
@@ -93,6 +94,7 @@ pub const NETBOX_DEVICES: &[(&str, Option<AssetField>)] = &[
     ("devicetype", Some(AssetField::Model)),
     ("id", None),
     ("name", Some(AssetField::Hostname)),
+    ("position", None),
     ("role", Some(AssetField::Kind)),
     ("type", Some(AssetField::Model)),
 ];
@@ -265,6 +267,7 @@ mod tests {
         assert_eq!(c.field_for_netbox("Device Role"), Some(AssetField::Kind));
         assert_eq!(c.field_for_netbox("Name"), Some(AssetField::Hostname));
         assert_eq!(c.field_for_netbox("ID"), None);
+        assert_eq!(c.field_for_netbox("Position"), None);
         assert_eq!(c.field_for_netbox("Asset tag"), Some(AssetField::Id));
         assert_eq!(
             c.field_for_netbox("Serial number"),
