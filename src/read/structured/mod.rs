@@ -33,6 +33,7 @@ use crate::source::{Snippet, Span, Spanned};
 
 pub mod cyclonedx;
 pub(crate) mod json;
+mod netbox;
 mod toml;
 mod yaml;
 
@@ -141,11 +142,18 @@ pub struct Shape {
 
 /// Every manifest shape, tried in order; adding one is one row here and
 /// one module.
-pub const SHAPES: &[Shape] = &[Shape {
-    name: "cyclonedx",
-    recognise: cyclonedx::recognise,
-    emit: cyclonedx::emit,
-}];
+pub const SHAPES: &[Shape] = &[
+    Shape {
+        name: "cyclonedx",
+        recognise: cyclonedx::recognise,
+        emit: cyclonedx::emit,
+    },
+    Shape {
+        name: "netbox",
+        recognise: netbox::recognise,
+        emit: netbox::emit,
+    },
+];
 
 /// Turns a parsed file into records (see the [module docs](self)).
 fn emit_records(snippet: &Snippet, root: Spanned<RawValue>, emit: &mut dyn FnMut(Event)) {
