@@ -243,7 +243,8 @@ fn device(snippet: &Snippet, e: &Entries) -> Entries {
 }
 
 /// A site's entries: `id` ← slug, `name`, `tags` with region and group,
-/// and every other key as written.
+/// custom fields named `cidrs` (or `subnets`, `prefixes`) and `parent` as
+/// those site keys, and every other key as written.
 fn site(e: Entries) -> Entries {
     let mut out = Out::default();
     out.push("id", find(&e, "slug"));
@@ -276,6 +277,23 @@ fn site(e: Entries) -> Entries {
             Spanned::new("tags".into(), at),
             Spanned::new(RawValue::List(tags), span),
         ));
+    }
+    // A site's address ranges and parent have no NetBox field of their own:
+    // custom fields of those names stand for them.
+    if let Some(fields) = map(&e, "custom_fields") {
+        for (k, v) in fields {
+            let site_key = matches!(
+                crate::model::headers::normalize(&k.value).as_str(),
+                "cidrs" | "cidr" | "subnets" | "subnet" | "prefixes" | "parent" | "parentsite"
+            );
+            if site_key && present(v) {
+                let key = match k.value.as_str() {
+                    "prefixes" => "cidrs".to_string(),
+                    other => other.to_string(),
+                };
+                out.0.push((Spanned::new(key, k.span.clone()), v.clone()));
+            }
+        }
     }
     for (key, value) in e {
         let key = match key.value.as_str() {
@@ -538,6 +556,7 @@ mod tests {
     - {id: 3, name: secret, slug: secret}
   custom_fields:
     sensitivity: secret
+    prefixes: 10.20.0.0/16 10.21.0.0/16
 ";
 
     #[test]
@@ -556,6 +575,7 @@ mod tests {
             v => panic!("{v:?}"),
         }
         assert!(entries.contains(&"netbox_id = 1".to_string()));
+        assert!(entries.contains(&"cidrs = 10.20.0.0/16 10.21.0.0/16".to_string()));
         assert!(entries.iter().any(|e| e.starts_with("custom_fields = ")));
     }
 
