@@ -171,7 +171,8 @@ fn parse(text: &str, snippet: &Snippet, emit: &mut dyn FnMut(Event)) -> Inventor
         }
     }
     for (name, span) in vars_headers {
-        if !declared.contains(&name) && !inv_declares_elsewhere(&inv, &name) {
+        // `all` and `ungrouped` exist without a section.
+        if !declared.contains(&name) && !matches!(name.as_str(), "all" | "ungrouped") {
             problem(
                 span,
                 format!("[{name}:vars] is for a group this file never defines"),
@@ -181,11 +182,6 @@ fn parse(text: &str, snippet: &Snippet, emit: &mut dyn FnMut(Event)) -> Inventor
         }
     }
     inv
-}
-
-/// `all` and `ungrouped` exist without a section.
-fn inv_declares_elsewhere(inv: &Inventory, name: &str) -> bool {
-    matches!(name, "all" | "ungrouped") && inv.has_group(name)
 }
 
 /// A section header: `Some(Ok((name, kind)))`, `Some(Err)` for a line
@@ -256,7 +252,7 @@ fn host_line(
     let pattern: String = first.chars.iter().map(|(c, _)| c).collect();
     let mut vars: Vec<Var> = Vec::new();
     for t in rest {
-        match t.split() {
+        match t.split(line, start) {
             Some(var) => vars.push(var),
             None => problem(
                 t.span.clone(),
@@ -312,9 +308,10 @@ struct Token {
 }
 
 impl Token {
-    /// `key=value`, split at the first `=` outside quotes' effect: the
-    /// value spanned inside its quotes when it is quoted whole.
-    fn split(&self) -> Option<Var> {
+    /// `key=value`, split at the first `=`, in `line` (which starts at
+    /// byte `base`): the value spanned inside its quotes when it is one
+    /// quoted string as written.
+    fn split(&self, line: &str, base: usize) -> Option<Var> {
         let eq = self.chars.iter().position(|&(c, _)| c == '=')?;
         if eq == 0 {
             return None;
@@ -323,13 +320,15 @@ impl Token {
         let value: String = self.chars[eq + 1..].iter().map(|(c, _)| c).collect();
         let eq_at = self.chars[eq].1;
         let key_span = self.span.start..eq_at;
-        let raw_start = eq_at + 1;
-        let mut value_span = raw_start..self.span.end;
-        let quoted = self.chars[eq + 1..]
-            .first()
-            .is_some_and(|&(_, at)| at > raw_start);
-        if quoted && value_span.len() >= 2 {
-            value_span = raw_start + 1..self.span.end - 1;
+        let mut value_span = eq_at + 1..self.span.end;
+        let raw = line
+            .get(value_span.start - base..value_span.end - base)
+            .unwrap_or("");
+        if let Some(q @ ('"' | '\'')) = raw.chars().next() {
+            let inner = &raw[1..];
+            if inner.find(q) == Some(inner.len() - 1) {
+                value_span = value_span.start + 1..value_span.end - 1;
+            }
         }
         Some((
             Spanned::new(key, key_span),
@@ -430,6 +429,7 @@ fn var_line(line: &str, start: usize) -> Result<Var, (Span, String)> {
 /// has a conventional inventory name (`hosts`, `inventory`), so a head
 /// with nothing either way (only comments) is taken as one.
 pub fn sniff(named: bool, head: &[u8]) -> bool {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     let text = String::from_utf8_lossy(head);
     let mut lines: Vec<&str> = text.lines().collect();
     if head.len() as u64 >= crate::read::HEAD_LEN && !text.ends_with('\n') {
@@ -581,7 +581,7 @@ novalue
 
     #[test]
     fn port_and_escapes() {
-        let text = "[g]\nbadwolf.example.com:5309 note='a b' path=a\\ b\n";
+        let text = "[g]\nbadwolf.example.com:5309 note='a b' path=a\\ b q=\"x\"y\n";
         let (r, p) = read(text);
         assert!(p.is_empty());
         assert_eq!(value(text, &r[0], "id"), Some("badwolf.example.com"));
@@ -593,6 +593,11 @@ novalue
             .find(|(k, _)| k.value == "path")
             .unwrap();
         assert_eq!(path.1.value, RawValue::Str("a b".into()));
+        assert_eq!(
+            value(text, &r[0], "q"),
+            Some("\"x\"y"),
+            "not one quoted string"
+        );
     }
 
     #[test]

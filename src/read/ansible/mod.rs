@@ -36,7 +36,7 @@
 //! [`MAX_EXPANDED`] in a file; a `host:port` pattern sets `ansible_port`.
 //! A `children` loop is reported and does not hang the reader.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::diag::Code;
 use crate::model::{RawValue, Record};
@@ -132,11 +132,6 @@ impl Inventory {
         i
     }
 
-    /// Whether a group of that name was created.
-    pub(crate) fn has_group(&self, name: &str) -> bool {
-        self.group_index.contains_key(name)
-    }
-
     /// Makes `child` a child of `parent`.
     pub(crate) fn add_child(&mut self, parent: usize, child: usize) {
         if !self.groups[parent].children.contains(&child) {
@@ -211,6 +206,8 @@ impl Inventory {
         let depth = self.depths(snippet, emit);
         let priority: Vec<i64> = self.groups.iter().map(|g| priority(&g.vars)).collect();
         let lines = Lines::new(snippet.text());
+        let group_vars: Vec<Vec<&Var>> =
+            self.groups.iter().map(|g| last_of_each(&g.vars)).collect();
         for host in &self.hosts {
             let groups = self.ancestors(&host.groups);
             let mut order: Vec<usize> = groups.clone();
@@ -224,17 +221,14 @@ impl Inventory {
             // Highest precedence first: the mapper keeps the first value of
             // a field.
             let mut merged: Vec<Var> = Vec::new();
-            let mut seen: HashMap<&str, ()> = HashMap::new();
-            let levels = std::iter::once(&host.vars)
-                .chain(order.iter().rev().map(|&g| &self.groups[g].vars));
-            for vars in levels {
-                for (i, (k, v)) in vars.iter().enumerate() {
-                    let later = vars[i + 1..].iter().any(|(k2, _)| k2.value == k.value);
-                    if later || seen.contains_key(k.value.as_str()) {
-                        continue;
+            let mut seen: HashSet<&str> = HashSet::new();
+            let levels = std::iter::once(last_of_each(&host.vars))
+                .chain(order.iter().rev().map(|&g| group_vars[g].clone()));
+            for level in levels {
+                for (k, v) in level {
+                    if seen.insert(&k.value) {
+                        merged.push((k.clone(), v.clone()));
                     }
-                    seen.insert(&k.value, ());
-                    merged.push((k.clone(), v.clone()));
                 }
             }
             let name = &host.name;
@@ -338,6 +332,19 @@ impl Inventory {
         }
         out
     }
+}
+
+/// Each variable's last setting, in file order (a variable set twice
+/// keeps its later value).
+fn last_of_each(vars: &[Var]) -> Vec<&Var> {
+    let mut seen = HashSet::new();
+    let mut out: Vec<&Var> = vars
+        .iter()
+        .rev()
+        .filter(|(k, _)| seen.insert(k.value.as_str()))
+        .collect();
+    out.reverse();
+    out
 }
 
 /// A group's `ansible_group_priority` (default 1; the last one set wins).

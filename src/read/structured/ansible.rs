@@ -15,8 +15,9 @@
 //!
 //! Recognised when the top-level map has a group (`all` or any name) whose
 //! value is a map with `hosts`, `vars` or `children`, and every top-level
-//! value is such a map or null; a map with `assets` or `sites`, or a
-//! top-level list, is never an inventory. Top-level groups other than `all`
+//! value is such a map or null (a group with nothing in it); `assets:` or
+//! `sites:` that is not such a group, or a top-level list, means a generic
+//! asset file, never an inventory. Top-level groups other than `all`
 //! are children of `all`, as Ansible reads them.
 //!
 //! `hosts` maps hostnames (or patterns: ranges, `:port`) to their variables
@@ -46,9 +47,12 @@ pub(super) fn recognise(root: &RawValue) -> bool {
         RawValue::Map(m) => m.iter().any(|(k, _)| KEYS.contains(&k.value.as_str())),
         _ => false,
     };
-    entries.iter().all(|(k, v)| {
-        !matches!(k.value.as_str(), "assets" | "sites")
-            && matches!(v.value, RawValue::Null | RawValue::Map(_))
+    // `assets:` / `sites:` are a generic file's keys unless they hold a
+    // group (a list under them fails the test below anyway).
+    entries.iter().all(|(k, v)| match &v.value {
+        RawValue::Null => !matches!(k.value.as_str(), "assets" | "sites"),
+        v @ RawValue::Map(_) => group_like(v) || !matches!(k.value.as_str(), "assets" | "sites"),
+        _ => false,
     }) && entries
         .iter()
         .any(|(k, v)| group_like(&v.value) || (k.value == "all" && v.value == RawValue::Null))
@@ -254,6 +258,7 @@ mod tests {
             "all:\n",
             "cameras:\n  hosts:\n    a:\nnvrs:\n",
             "all:\n  children:\n    x:\n",
+            "sites:\n  children:\n    london:\n",
         ];
         for text in yes {
             let (r, p) = read(text);
@@ -269,6 +274,7 @@ mod tests {
             "- id: a\n  hosts: b\n",
             "assets:\nall:\n  hosts:\n    a:\n",
             "sites:\n  - id: hq\nall:\n  hosts:\n",
+            "assets:\n  a: 1\nall:\n  hosts:\n    a:\n",
             "hq:\n  name: x\n",
             "all: text\n",
         ];
