@@ -425,23 +425,28 @@ fn var_line(line: &str, start: usize) -> Result<Var, (Span, String)> {
 /// Whether a file's first bytes look like an INI inventory: host lines
 /// (`name` or `name key=value …`), `[g:vars]` / `[g:children]` headers
 /// outweigh what looks like any other INI file (`key = value` under a
-/// section) or an `/etc/hosts` table (`address name`). `named`: the file
-/// has a conventional inventory name (`hosts`, `inventory`), so a head
-/// with nothing either way (only comments) is taken as one.
+/// section) or an `/etc/hosts` table (`address name`). A head with
+/// nothing either way is taken as an inventory when the file has a
+/// conventional inventory name (`named`: `hosts`, `inventory`), or when
+/// the head is all comments (inventories often open with a long comment
+/// block, as Ansible's default `/etc/ansible/hosts` does).
 pub fn sniff(named: bool, head: &[u8]) -> bool {
+    let full = head.len() as u64 >= crate::read::HEAD_LEN;
     let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     let text = String::from_utf8_lossy(head);
     let mut lines: Vec<&str> = text.lines().collect();
-    if head.len() as u64 >= crate::read::HEAD_LEN && !text.ends_with('\n') {
+    if full && !text.ends_with('\n') {
         lines.pop();
     }
     let (mut good, mut bad) = (0, 0);
     let mut hosts = true;
+    let mut only_comments = true;
     for line in lines {
         let line = line.trim();
         if line.is_empty() || line.starts_with(['#', ';']) {
             continue;
         }
+        only_comments = false;
         if let Some(Ok((_, kind))) = header(line) {
             hosts = kind.is_none_or(|k| k == "hosts");
             if matches!(kind, Some("vars" | "children")) {
@@ -465,7 +470,7 @@ pub fn sniff(named: bool, head: &[u8]) -> bool {
             bad += 1;
         }
     }
-    if named {
+    if named || (full && only_comments) {
         good >= bad
     } else {
         good > bad
@@ -623,6 +628,10 @@ novalue
             b"# This is the default ansible 'hosts' file.\n"
         ));
         assert!(!sniff(false, b"# only comments\n"));
+        let mut long = b"# a long comment block\n".repeat(30);
+        assert!(!sniff(false, &long[..100]));
+        long.truncate(crate::read::HEAD_LEN as usize);
+        assert!(sniff(false, &long), "a head of comments only");
         // One bad line among good ones.
         assert!(sniff(false, b"[g]\na x=1\nb y\nc z=2\n"));
     }
