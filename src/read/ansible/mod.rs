@@ -222,10 +222,10 @@ impl Inventory {
             // a field.
             let mut merged: Vec<Var> = Vec::new();
             let mut seen: HashSet<&str> = HashSet::new();
-            let levels = std::iter::once(last_of_each(&host.vars))
-                .chain(order.iter().rev().map(|&g| group_vars[g].clone()));
+            let own = last_of_each(&host.vars);
+            let levels = std::iter::once(&own).chain(order.iter().rev().map(|&g| &group_vars[g]));
             for level in levels {
-                for (k, v) in level {
+                for &(k, v) in level {
                     if seen.insert(&k.value) {
                         merged.push((k.clone(), v.clone()));
                     }
