@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{Glob, GlobMatcher, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -14,6 +14,8 @@ use crate::diag::invalid::toml_error;
 use crate::diag::{Code, Invalid, Severity};
 use crate::model::headers::Columns;
 use crate::model::schema::{AssetField, Ladder};
+use crate::read::fields::DateOrder;
+use crate::read::{Format, FORMATS};
 use crate::source::Snippet;
 
 /// The config file names looked for, in order, in each directory.
@@ -29,6 +31,27 @@ pub struct RawConfig {
     columns: Option<BTreeMap<Spanned<String>, Vec<String>>>,
     waivers: Option<RawWaivers>,
     severity: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
+    workbooks: Option<RawWorkbooks>,
+    dates: Option<RawDates>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWorkbooks {
+    sheets: Option<Vec<Spanned<String>>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDates {
+    order: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFormat {
+    glob: Spanned<String>,
+    format: Spanned<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -36,6 +59,7 @@ pub struct RawConfig {
 struct RawFiles {
     include: Option<Vec<Spanned<String>>>,
     exclude: Option<Vec<Spanned<String>>>,
+    format: Option<Vec<RawFormat>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -88,6 +112,12 @@ pub struct Config {
     pub include: Option<GlobSet>,
     /// Files never to lint.
     pub exclude: GlobSet,
+    /// `[[files.format]]`: files whose format is named rather than
+    /// detected; the first glob that matches wins.
+    pub formats: Vec<(GlobMatcher, Format)>,
+    /// `[dates] order`: how `NN/NN/YYYY` dates are read (`None`: only
+    /// unambiguous ones are).
+    pub dates: Option<DateOrder>,
     /// Policies to apply (empty: the builtin packs).
     pub policies: Vec<PolicySource>,
     /// Site registers.
@@ -101,6 +131,9 @@ pub struct Config {
     /// `[severity]`: rule id → new severity (`None`: off). Rule ids are
     /// checked once the policies are loaded ([`Config::check_rule_ids`]).
     pub severities: Vec<(Spanned<String>, Option<Severity>)>,
+    /// `[workbooks] sheets`: the sheets of a workbook to read, as globs
+    /// matched case-insensitively (`None`: every sheet).
+    pub sheets: Option<GlobSet>,
     /// The config file's text, for diagnostics found after loading.
     pub snippet: Option<Snippet>,
 }
@@ -113,12 +146,15 @@ impl Config {
             base,
             include: None,
             exclude: GlobSet::empty(),
+            formats: Vec::new(),
+            dates: None,
             policies: Vec::new(),
             site_files: Vec::new(),
             ladder: Ladder::default(),
             columns: Columns::default(),
             waiver_files: Vec::new(),
             severities: Vec::new(),
+            sheets: None,
             snippet: None,
         }
     }
@@ -159,6 +195,54 @@ impl Config {
             config.include = Some(globs(&include, &snippet, &mut problems));
         }
         config.exclude = globs(&files.exclude.unwrap_or_default(), &snippet, &mut problems);
+        for entry in files.format.unwrap_or_default() {
+            let glob = Glob::new(entry.glob.get_ref()).map_err(|e| {
+                Invalid::at(
+                    "config::invalid-glob",
+                    format!("invalid glob `{}`", entry.glob.get_ref()),
+                    &snippet,
+                    entry.glob.span(),
+                    e.kind().to_string(),
+                )
+            });
+            let format = Format::from_name(entry.format.get_ref()).ok_or_else(|| {
+                Invalid::at(
+                    "config::unknown-format",
+                    format!("`{}` is not an input format", entry.format.get_ref()),
+                    &snippet,
+                    entry.format.span(),
+                    "unknown format",
+                )
+                .with_help(format!(
+                    "formats: {}",
+                    FORMATS
+                        .iter()
+                        .map(|f| f.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            });
+            match (glob, format) {
+                (Ok(glob), Ok(format)) => config.formats.push((glob.compile_matcher(), format)),
+                (glob, format) => problems.extend(glob.err().into_iter().chain(format.err())),
+            }
+        }
+
+        if let Some(order) = raw.dates.and_then(|d| d.order) {
+            match DateOrder::from_name(order.get_ref()) {
+                Some(o) => config.dates = Some(o),
+                None => problems.push(
+                    Invalid::at(
+                        "config::invalid-date-order",
+                        format!("`{}` is not a date order", order.get_ref()),
+                        &snippet,
+                        order.span(),
+                        "expected `day-first` or `month-first`",
+                    )
+                    .with_help("day-first: 03/04/2021 is 3 April (UK and most of the world); month-first: March 4 (US)"),
+                ),
+            }
+        }
 
         config.policies = raw
             .policies
@@ -249,6 +333,10 @@ impl Config {
 
         config.waiver_files = paths(raw.waivers.and_then(|w| w.files).unwrap_or_default(), &base);
 
+        if let Some(sheets) = raw.workbooks.and_then(|w| w.sheets) {
+            config.sheets = Some(sheet_globs(&sheets, &snippet, &mut problems));
+        }
+
         config.snippet = Some(snippet);
         if problems.is_empty() {
             Ok(config)
@@ -279,6 +367,15 @@ impl Config {
                 .with_help("name a rule as POLICY/RULE (see the rules of the loaded policies) or a built-in code such as assetlint/unknown-vendor")
             })
             .collect()
+    }
+
+    /// The format `[[files.format]]` names for a file, given its path
+    /// relative to [`Config::base`] (`/`-separated).
+    pub fn format_for(&self, relative: &str) -> Option<Format> {
+        self.formats
+            .iter()
+            .find(|(glob, _)| glob.is_match(relative))
+            .map(|(_, f)| *f)
     }
 
     /// Finds the config file: `assetlint.toml` or `.assetlint.toml` in `start`
@@ -324,6 +421,34 @@ fn globs(list: &[Spanned<String>], snippet: &Snippet, problems: &mut Vec<Invalid
     builder.build().unwrap_or_else(|_| GlobSet::empty())
 }
 
+/// Sheet-name globs: case-insensitive, and `/` is an ordinary character.
+fn sheet_globs(
+    list: &[Spanned<String>],
+    snippet: &Snippet,
+    problems: &mut Vec<Invalid>,
+) -> GlobSet {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in list {
+        let glob = globset::GlobBuilder::new(pattern.get_ref())
+            .case_insensitive(true)
+            .literal_separator(false)
+            .build();
+        match glob {
+            Ok(glob) => {
+                builder.add(glob);
+            }
+            Err(e) => problems.push(Invalid::at(
+                "config::invalid-glob",
+                format!("invalid sheet pattern `{}`", pattern.get_ref()),
+                snippet,
+                pattern.span(),
+                e.kind().to_string(),
+            )),
+        }
+    }
+    builder.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -358,6 +483,34 @@ mod tests {
         )
         .unwrap();
         assert_eq!(config.ladder.rank("HIGH"), Some(1));
+    }
+
+    #[test]
+    fn format_overrides_and_date_order() {
+        let text = "[dates]\norder = \"month-first\"\n[[files.format]]\nglob = \"exports/*.txt\"\nformat = \"csv\"\n[[files.format]]\nglob = \"exports/**\"\nformat = \"TSV\"\n";
+        let config = parse(text).unwrap();
+        assert_eq!(config.dates, Some(DateOrder::MonthFirst));
+        assert_eq!(config.format_for("exports/a.txt"), Some(Format::Csv));
+        assert_eq!(config.format_for("exports/b.dat"), Some(Format::Tsv));
+        assert_eq!(config.format_for("a.txt"), None);
+    }
+
+    #[test]
+    fn unknown_format_and_date_order_are_errors_at_their_values() {
+        let text = "[dates]\norder = \"us\"\n[[files.format]]\nglob = \"*.txt\"\nformat = \"excel\"\n[[files.format]]\nglob = \"a/[\"\nformat = \"csv\"\n";
+        let err = parse(text).unwrap_err();
+        let shown: Vec<(&str, &str)> = err
+            .iter()
+            .map(|e| (e.code, &text[e.at.clone().unwrap().1]))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("config::unknown-format", "\"excel\""),
+                ("config::invalid-glob", "\"a/[\""),
+                ("config::invalid-date-order", "\"us\""),
+            ]
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@ use jiff::civil::Date;
 use crate::model::schema::{Facts, Path, Val, VendorField};
 use crate::model::Asset;
 use crate::resolve::catalog::Vendor;
-use crate::resolve::sites::SiteIndex;
+use crate::resolve::sites::{Placement, SiteIndex};
 
 /// The facts about one asset.
 pub struct AssetFacts<'a> {
@@ -13,6 +13,8 @@ pub struct AssetFacts<'a> {
     pub asset: &'a Asset,
     /// Its site, if known.
     pub site: Option<usize>,
+    /// Set when the site was found from the asset's address, not named.
+    pub placement: Option<Placement>,
     /// The site registers.
     pub sites: &'a SiteIndex,
     /// Its vendor, if identified.

@@ -5,6 +5,7 @@
 
 pub mod baseline;
 mod facts;
+pub mod reconcile;
 pub mod waivers;
 
 use jiff::civil::Date;
@@ -90,11 +91,21 @@ impl Engine<'_> {
         let vendor = identification
             .as_ref()
             .map(|i| self.catalog.vendor(i.vendor));
-        let site_cell = asset.text(AssetField::Site);
-        let site = site_cell.as_ref().and_then(|s| self.sites.find(s.value));
+        // The site the asset names, else the one whose address range holds
+        // its IP address (scan results name no site).
+        let (site, placement) = match asset.text(AssetField::Site) {
+            Some(cell) => (self.sites.find(cell.value), None),
+            None => {
+                let placement = asset
+                    .text(AssetField::Ip)
+                    .and_then(|ip| self.sites.place(ip.value));
+                (placement.map(|p| p.site), placement)
+            }
+        };
         let facts = AssetFacts {
             asset,
             site,
+            placement,
             sites: self.sites,
             vendor,
             today: self.today,
@@ -210,13 +221,23 @@ impl Engine<'_> {
                 ),
                 "unknown site",
             ),
-            None => (
-                asset
-                    .text(AssetField::Id)
-                    .map_or(asset.span.clone(), |c| c.span.clone()),
-                format!("asset {name} has no site"),
-                "no site for this asset",
-            ),
+            None => match asset.text(AssetField::Ip) {
+                Some(ip) if self.sites.has_networks() => (
+                    ip.span.clone(),
+                    format!(
+                        "asset {name} has no site, and its address {} is in no site's address range",
+                        ip.value
+                    ),
+                    "in no site's `cidrs`",
+                ),
+                _ => (
+                    asset
+                        .text(AssetField::Id)
+                        .map_or(asset.span.clone(), |c| c.span.clone()),
+                    format!("asset {name} has no site"),
+                    "no site for this asset",
+                ),
+            },
         };
         let mut f = Finding::new(
             code.id(),
@@ -291,6 +312,23 @@ impl Engine<'_> {
                     asset.snippet.clone(),
                     cell.span.clone(),
                     "at this site",
+                ));
+            }
+        }
+        if let (Some(placement), true) = (facts.placement, rule.reads_site) {
+            let site = self.sites.site(placement.site);
+            if let (Some(ip), Some(cidr)) =
+                (asset.text(AssetField::Ip), site.cidrs.get(placement.cidr))
+            {
+                f.labels.push(Label::new(
+                    asset.snippet.clone(),
+                    ip.span.clone(),
+                    format!("placed on site {} by this address", site.id.value),
+                ));
+                f.related.push(Label::new(
+                    site.snippet.clone(),
+                    cidr.span.clone(),
+                    format!("site {}'s address range", site.id.value),
                 ));
             }
         }

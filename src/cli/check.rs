@@ -12,6 +12,7 @@ use std::time::Instant;
 use jiff::civil::Date;
 
 use crate::check::baseline::{Baseline, Recorder};
+use crate::check::reconcile::Reconciler;
 use crate::check::waivers::Waivers;
 use crate::check::{fails, Engine, Outcome};
 use crate::cli::{load_config, load_policies, width, ColorChoice, Fatal};
@@ -19,7 +20,8 @@ use crate::config::{Config, PolicySource};
 use crate::diag::{Code, Finding, Invalid, Label, Severity};
 use crate::discover::{self, absolute, display_path, Target};
 use crate::model::Site;
-use crate::read::{fields, Event, Format, Hint, Problem};
+use crate::read::xlsx::XlsxReader;
+use crate::read::{fields, Event, Format, Hint, Problem, Reader};
 use crate::report::{self, Stream, Style, Summary, Verdict};
 use crate::resolve::catalog::Catalog;
 use crate::resolve::resolver::Resolver;
@@ -226,6 +228,15 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
     };
     let mut ids = Ids::default();
     let mut resolver = Resolver::new(&catalog);
+    // Scans are reconciled with the registers at the end, so every finding
+    // waits for it to keep the report in one order.
+    let observed = |i: &Input| i.format().is_some_and(Format::observed);
+    let mut reconciler = inputs.iter().any(observed).then(Reconciler::default);
+    if reconciler.is_some() {
+        if let Some(first) = inputs.first() {
+            stream.hold_from(first.name());
+        }
+    }
     for input in inputs {
         stream.summary_mut().files += 1;
         match input {
@@ -240,6 +251,7 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
                     &mut stdin,
                     &mut stream,
                     &mut ids,
+                    reconciler.as_mut(),
                 );
             }
             Input::File(target) => lint_file(
@@ -249,8 +261,12 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
                 &target,
                 &mut stream,
                 &mut ids,
+                reconciler.as_mut(),
             ),
         }
+    }
+    if let Some(reconciler) = reconciler {
+        stream.defer(reconciler.findings(&catalog));
     }
 
     let (stale, fixed) = {
@@ -326,6 +342,13 @@ impl Input {
         match self {
             Input::Stdin { name, .. } => name,
             Input::File(t) => &t.display,
+        }
+    }
+
+    fn format(&self) -> Option<Format> {
+        match self {
+            Input::Stdin { format, .. } => Some(*format),
+            Input::File(t) => t.format,
         }
     }
 }
@@ -413,13 +436,13 @@ fn read_sites(
     let mut fatal = Vec::new();
     for path in &config.site_files {
         let name: Arc<str> = display_path(path, root).into();
-        let Some(format) = Format::detect(&name, &crate::read::head(path)) else {
+        let Some(format) = discover::detect(config, path, &name) else {
             fatal.push(
                 Invalid::plain(
                     "sites::unknown-format",
                     format!("cannot tell the format of site register {name}"),
                 )
-                .with_help("site registers are .csv, .tsv, .yaml, .yml, .json, .toml, .xlsx, .xlsm, .xls or .ods files"),
+                .with_help("site registers are .csv, .tsv, .yaml, .yml, .json, .toml, .xlsx, .xlsm, .xls or .ods files, or name the file's format in assetlint.toml with [[files.format]]"),
             );
             continue;
         };
@@ -469,6 +492,7 @@ fn lint_file(
     target: &Target,
     stream: &mut Stream<'_>,
     ids: &mut Ids,
+    reconciler: Option<&mut Reconciler>,
 ) {
     let empty = || Snippet::whole(target.display.clone(), "".into());
     let Some(format) = target.format else {
@@ -496,6 +520,7 @@ fn lint_file(
                 &mut input,
                 stream,
                 ids,
+                reconciler,
             );
         }
         Err(e) => {
@@ -528,58 +553,75 @@ fn lint(
     input: &mut dyn std::io::BufRead,
     stream: &mut Stream<'_>,
     ids: &mut Ids,
+    mut reconciler: Option<&mut Reconciler>,
 ) {
     let mut warned_sites = false;
     let mut findings = Vec::new();
-    let mut mapper = fields::Mapper::new(&config.columns);
-    let result = format
-        .reader()
-        .read(name.clone(), input, &mut |event| match event {
-            Event::Record(Hint::Sites, record) => {
-                if !warned_sites {
-                    warned_sites = true;
-                    let code = Code::SitesInAssetFile;
-                    let mut f = Finding::new(
-                        code.id(),
-                        code.severity(),
-                        format!("{name} holds site records, but it is linted as an asset file"),
-                        Label::new(record.snippet.clone(), record.span.clone(), "site records"),
-                    );
-                    f.help = Some(code.help().to_string());
-                    stream.push(f);
+    let mut mapper = fields::Mapper::new(&config.columns).with_dates(config.dates);
+    let chosen_sheets;
+    let reader: &dyn Reader = match (format, &config.sheets) {
+        (Format::Xlsx, Some(sheets)) => {
+            chosen_sheets = XlsxReader {
+                sheets: Some(sheets.clone()),
+            };
+            &chosen_sheets
+        }
+        _ => format.reader(),
+    };
+    let result = reader.read(name.clone(), input, &mut |event| match event {
+        Event::Record(Hint::Sites, record) => {
+            if !warned_sites {
+                warned_sites = true;
+                let code = Code::SitesInAssetFile;
+                let mut f = Finding::new(
+                    code.id(),
+                    code.severity(),
+                    format!("{name} holds site records, but it is linted as an asset file"),
+                    Label::new(record.snippet.clone(), record.span.clone(), "site records"),
+                );
+                f.help = Some(code.help().to_string());
+                stream.push(f);
+            }
+        }
+        Event::Record(_, record) => {
+            if format.streams() {
+                // Records arrive in file order: what sorts before this one is final.
+                stream.flush_before(&name, record.span.start);
+            }
+            let (asset, problems) = mapper.asset(record);
+            problems
+                .into_iter()
+                .for_each(|p| stream.push(problem_finding(p)));
+            stream.summary_mut().assets += 1;
+            if let Some(duplicate) = ids.check(&asset) {
+                stream.push(duplicate);
+            }
+            let outcome = engine.check(resolver, &asset, &mut findings);
+            findings.drain(..).for_each(|f| stream.push(f));
+            if let Some(reconciler) = reconciler.as_deref_mut() {
+                let identification = resolver.identify(&asset);
+                if format.observed() {
+                    reconciler.observed(&asset, identification.as_ref());
+                } else {
+                    reconciler.declared(&asset, identification.as_ref());
                 }
             }
-            Event::Record(_, record) => {
-                if format.streams() {
-                    // Records arrive in file order: what sorts before this one is final.
-                    stream.flush_before(&name, record.span.start);
-                }
-                let (asset, problems) = mapper.asset(record);
-                problems
-                    .into_iter()
-                    .for_each(|p| stream.push(problem_finding(p)));
-                stream.summary_mut().assets += 1;
-                if let Some(duplicate) = ids.check(&asset) {
-                    stream.push(duplicate);
-                }
-                let outcome = engine.check(resolver, &asset, &mut findings);
-                findings.drain(..).for_each(|f| stream.push(f));
+            let summary = stream.summary_mut();
+            match outcome {
+                Outcome::Passed => summary.passed += 1,
+                Outcome::Flagged => summary.flagged += 1,
+                Outcome::NotCheckable => summary.not_checkable += 1,
+            }
+        }
+        Event::Problem(problem) => {
+            if problem.drops_record() {
                 let summary = stream.summary_mut();
-                match outcome {
-                    Outcome::Passed => summary.passed += 1,
-                    Outcome::Flagged => summary.flagged += 1,
-                    Outcome::NotCheckable => summary.not_checkable += 1,
-                }
+                summary.assets += 1;
+                summary.not_checkable += 1;
             }
-            Event::Problem(problem) => {
-                if problem.drops_record() {
-                    let summary = stream.summary_mut();
-                    summary.assets += 1;
-                    summary.not_checkable += 1;
-                }
-                stream.push(problem_finding(problem));
-            }
-        });
+            stream.push(problem_finding(problem));
+        }
+    });
     if let Err(e) = result {
         stream.push(unreadable(
             Snippet::whole(name.clone(), "".into()),

@@ -13,6 +13,7 @@ use crate::diag::Invalid;
 use crate::policy::load::{self, Policy};
 
 pub mod check;
+pub mod policy;
 pub mod rules;
 pub mod vendors;
 
@@ -31,6 +32,8 @@ pub struct Cli {
 enum Command {
     /// Lint asset files and directories (default: the config's include globs, else `.`).
     Check(check::Args),
+    /// Policy authoring: run policy test cases, validate policy files.
+    Policy(policy::Args),
     /// List the rules of the loaded policies: id, severity, effective date, deadline, summary.
     Rules(rules::Args),
     /// Which catalog vendor a name, model, MAC address or banner resolves to, and why.
@@ -111,6 +114,7 @@ pub fn main() -> ExitCode {
             let color = args.color;
             (check::run(args), color)
         }
+        Command::Policy(args) => (policy::run(args), ColorChoice::Auto),
         Command::Rules(args) => (rules::run(args), ColorChoice::Auto),
         Command::Vendors(args) => (vendors::run(args), ColorChoice::Auto),
     };

@@ -39,6 +39,10 @@ macro_rules! codes {
 }
 
 codes! {
+    /// A date that reads as two days, day first or month first.
+    AmbiguousDate = ("ambiguous-date", Warning,
+        "A date could be read day first or month first",
+        "say how the registers write dates in assetlint.toml: [dates] order = \"day-first\" (03/04/2021 is 3 April) or \"month-first\" (March 4), or write YYYY-MM-DD"),
     /// A baseline entry whose finding is no longer found.
     BaselineFixed = ("baseline-fixed", Note,
         "A baselined finding is no longer found",
@@ -71,6 +75,10 @@ codes! {
     MissingId = ("missing-id", Error,
         "An asset has no id",
         "give every asset an id (an asset tag or serial), so findings, waivers and baselines can name it"),
+    /// A scan and a register disagree on a device's vendor.
+    ObservedMismatch = ("observed-mismatch", Warning,
+        "A scan observed a different vendor than the register declares",
+        "check the device on site; correct the register's vendor, or the register's MAC, IP or host name if they belong to another device"),
     /// A file could not be parsed at all.
     ParseError = ("parse-error", Error,
         "The file could not be parsed",
@@ -83,10 +91,14 @@ codes! {
     SitesInAssetFile = ("sites-in-asset-file", Warning,
         "An asset file holds site records",
         "name this file in [sites] files in assetlint.toml so its sites are used"),
+    /// A scan observed a banned vendor's device that no register declares.
+    UndeclaredDevice = ("undeclared-device", Error,
+        "A banned vendor's device was observed that no register declares",
+        "find the device (its address and MAC are in the scan), then add it to the asset register with its site, or remove it"),
     /// A file matched the include globs but no reader understands it.
     UnknownFormat = ("unknown-format", Error,
         "No reader understands this file",
-        "exclude it in [files] exclude, or give it an extension assetlint reads (.csv .tsv .yaml .yml .json .toml .xlsx .xlsm .xls .ods)"),
+        "name its format in assetlint.toml ([[files.format]] glob = \"…\", format = \"csv\"), exclude it in [files] exclude, or give it an extension assetlint reads (.csv .tsv .yaml .yml .json .toml .xlsx .xlsm .xls .ods)"),
     /// A site's sensitivity is not a level of the ladder.
     UnknownLevel = ("unknown-level", Error,
         "A site's sensitivity is not a level of the ladder",

@@ -3,5 +3,6 @@
 
 pub mod builtin;
 pub mod expr;
+pub mod lint;
 pub mod load;
 pub mod test;

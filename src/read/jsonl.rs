@@ -2,9 +2,10 @@
 //! observed service of an internet-facing host.
 //!
 //! Entries, with canonical key names: `id` (`ip_str:port`), `ip`
-//! (`ip_str`), `hostname` (the first of `hostnames`), `firmware` (`product`,
-//! `version` and the first [`BANNER_CHARS`] characters of `data`, the
-//! banner), `location` (`location.city`, `location.country_name`),
+//! (`ip_str`), `hostname` (the first of `hostnames`), `firmware` (joined
+//! from `product`, `http.server`, `http.title`, `version`, `os`, the first
+//! [`BANNER_CHARS`] characters of `data` and the `cpe23`/`cpe` names),
+//! `kind` (`devicetype`, e.g. `webcam`), `location` (`location.city`, `location.country_name`),
 //! `internet_facing` = true and `status` = `observed`. Shodan's `org` is the
 //! network's owner, not the maker, so it is kept as the extra `org`, never
 //! as `vendor`.
@@ -183,16 +184,37 @@ fn line(text: &str, start: usize) -> Result<Entries, String> {
             push("hostname", RawValue::Str(h), span);
         }
     }
-    let mut banner: Vec<(String, Span)> = ["product", "version"]
-        .iter()
-        .filter_map(|k| field(&map, k).and_then(scalar))
-        .collect();
+    // Banner parts, the likeliest to name the maker first: the span of the
+    // joined `firmware` is the first part's.
+    let http = match field(&map, "http").map(|v| &v.value) {
+        Some(RawValue::Map(http)) => http.as_slice(),
+        _ => &[],
+    };
+    let mut banner: Vec<(String, Span)> = Vec::new();
+    banner.extend(field(&map, "product").and_then(scalar));
+    banner.extend(field(http, "server").and_then(scalar));
+    banner.extend(field(http, "title").and_then(scalar));
+    banner.extend(field(&map, "version").and_then(scalar));
+    banner.extend(field(&map, "os").and_then(scalar));
     if let Some((data, span)) = field(&map, "data").and_then(scalar) {
         let cut: String = data.chars().take(BANNER_CHARS).collect();
         let cut = cut.split_whitespace().collect::<Vec<_>>().join(" ");
         if !cut.is_empty() {
             banner.push((cut, span));
         }
+    }
+    // Hardware CPEs name the maker: `cpe:/h:hikvision:…`, `cpe:2.3:h:dahua:…`.
+    for key in ["cpe23", "cpe"] {
+        if let Some(RawValue::List(cpes)) = field(&map, key).map(|v| &v.value) {
+            banner.extend(
+                cpes.iter()
+                    .filter_map(scalar)
+                    .map(|(c, span)| (c.replace([':', '/', '_'], " "), span)),
+            );
+        }
+    }
+    if let Some((kind, span)) = field(&map, "devicetype").and_then(scalar) {
+        push("kind", RawValue::Str(kind), span);
     }
     if let Some((_, span)) = banner.first() {
         let span = span.clone();
@@ -267,5 +289,28 @@ mod tests {
         );
         assert_eq!(Format::detect("a.xml", b"<nmaprun>"), Some(Format::Nmap));
         assert_eq!(Format::detect("a.xml", b"<svg>"), None);
+    }
+
+    #[test]
+    fn http_headers_cpes_and_device_type_are_read() {
+        let text = r#"{"ip_str": "198.51.100.4", "port": 8000, "devicetype": "webcam", "http": {"server": "DNVRS-Webs", "title": "NVR"}, "cpe23": ["cpe:2.3:h:hikvision:ds-7608ni"], "data": "HTTP/1.1 200 OK"}"#;
+        let events = read(text);
+        let Some(Event::Record(_, record)) = events.first() else {
+            panic!("expected a record, got {events:?}");
+        };
+        let get = |key: &str| {
+            record
+                .entries
+                .iter()
+                .find(|(k, _)| k.value == key)
+                .map(|(_, v)| v.value.clone())
+        };
+        assert_eq!(
+            get("firmware"),
+            Some(RawValue::Str(
+                "DNVRS-Webs NVR HTTP/1.1 200 OK cpe 2.3 h hikvision ds-7608ni".into()
+            ))
+        );
+        assert_eq!(get("kind"), Some(RawValue::Str("webcam".into())));
     }
 }

@@ -151,6 +151,12 @@ impl Format {
         matches!(self, Format::Csv | Format::Tsv | Format::JsonLines)
     }
 
+    /// Whether the format holds what a scan observed on a network (rather
+    /// than what a register declares), for reconciling the two.
+    pub fn observed(self) -> bool {
+        matches!(self, Format::Nmap | Format::JsonLines)
+    }
+
     /// The reader for this format.
     pub fn reader(self) -> &'static dyn Reader {
         match self {
@@ -159,7 +165,7 @@ impl Format {
             Format::Yaml => &structured::YamlReader,
             Format::Json => &structured::JsonReader,
             Format::Toml => &structured::TomlReader,
-            Format::Xlsx => &xlsx::XlsxReader,
+            Format::Xlsx => &xlsx::EVERY_SHEET,
             Format::Nmap => &nmap::NmapReader,
             Format::JsonLines => &jsonl::JsonLinesReader,
             Format::Ansible => &ansible::AnsibleReader,
@@ -183,16 +189,17 @@ fn contains(head: &[u8], needle: &[u8]) -> bool {
     head.windows(needle.len()).any(|w| w == needle)
 }
 
-/// Whether a `.json` file's first line is an object with `ip_str` (a
-/// Shodan banner), as far as the head shows.
+/// Whether a `.json` file's first line is an object with Shodan's
+/// `ip_str` or `_shodan` key (a banner), as far as the head shows.
 fn shodan_head(head: &[u8]) -> bool {
     let first = head.split(|&b| b == b'\n').next().unwrap_or_default();
     let first = first.trim_ascii_start();
-    first.starts_with(b"{") && contains(first, b"\"ip_str\"")
+    first.starts_with(b"{") && (contains(first, b"\"ip_str\"") || contains(first, b"\"_shodan\""))
 }
 
-/// How many first bytes [`Format::detect`] looks at.
-pub const HEAD_LEN: u64 = 512;
+/// How many first bytes [`Format::detect`] looks at: enough for the keys
+/// of a Shodan banner, which may follow a few kilobytes of `data`.
+pub const HEAD_LEN: u64 = 16 * 1024;
 
 /// The first [`HEAD_LEN`] bytes of a file, for [`Format::detect`]; empty
 /// when it cannot be read (reading it later reports why), or when its

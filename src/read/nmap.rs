@@ -4,9 +4,9 @@
 //! Entries, with canonical key names: `id` (the IP, or the MAC when there
 //! is no IP), `ip`, `mac`, `vendor` (nmap's OUI lookup for the MAC),
 //! `hostname` (the first one), `firmware` (a banner joined from service
-//! product, version and extra info, and the `http-title` /
-//! `http-server-header` script outputs), `kind` (`camera` when an OS class
-//! says `webcam`) and `status` = `observed`. Spans cover attribute values.
+//! product, version and extra info, the `http-title` /
+//! `http-server-header` script outputs, and the best OS match's name and
+//! vendors), `kind` (`camera` when a service or OS class says `webcam`) and `status` = `observed`. Spans cover attribute values.
 //!
 //! Entities are never expanded: a `<!DOCTYPE` declaring an `<!ENTITY` is
 //! refused. Malformed XML is one [`Code::ParseError`] at the parser's
@@ -41,6 +41,9 @@ struct Host {
     hostname: Option<Spanned<String>>,
     banner: Vec<Spanned<String>>,
     webcam: Option<Span>,
+    /// Set after the first `<osmatch>` ends: later, weaker guesses are
+    /// not part of the banner.
+    os_seen: bool,
 }
 
 impl Reader for NmapReader {
@@ -102,6 +105,11 @@ impl Reader for NmapReader {
                     }
                     if let Some(h) = host.as_mut() {
                         element(&text, e, h);
+                    }
+                }
+                XmlEvent::End(e) if e.name().as_ref() == b"osmatch" => {
+                    if let Some(h) = host.as_mut() {
+                        h.os_seen = true;
                     }
                 }
                 XmlEvent::End(e) if e.name().as_ref() == b"host" => {
@@ -186,6 +194,17 @@ fn element(text: &str, e: &BytesStart<'_>, h: &mut Host) {
                     h.banner.push(v.clone());
                 }
             }
+            if h.webcam.is_none() {
+                if let Some(t) = get(&attrs, "devicetype").filter(|t| t.value == "webcam") {
+                    h.webcam = Some(t.span.clone());
+                }
+            }
+        }
+        // nmap's OS guess: the best match's name and its vendor.
+        b"osmatch" if !h.os_seen => {
+            if let Some(v) = get(&attrs, "name") {
+                h.banner.push(v.clone());
+            }
         }
         b"script" => {
             let banner =
@@ -196,9 +215,16 @@ fn element(text: &str, e: &BytesStart<'_>, h: &mut Host) {
                 }
             }
         }
-        b"osclass" if h.webcam.is_none() => {
-            if let Some(t) = get(&attrs, "type").filter(|t| t.value == "webcam") {
-                h.webcam = Some(t.span.clone());
+        b"osclass" => {
+            if !h.os_seen {
+                if let Some(v) = get(&attrs, "vendor") {
+                    h.banner.push(v.clone());
+                }
+            }
+            if h.webcam.is_none() {
+                if let Some(t) = get(&attrs, "type").filter(|t| t.value == "webcam") {
+                    h.webcam = Some(t.span.clone());
+                }
             }
         }
         _ => {}
@@ -294,5 +320,33 @@ mod tests {
         }
         let deep = format!("<nmaprun>{}", "<a>".repeat(200_000));
         read(&deep);
+    }
+
+    fn entry<'a>(events: &'a [Event], key: &str) -> Option<&'a RawValue> {
+        events.iter().find_map(|e| match e {
+            Event::Record(_, r) => r
+                .entries
+                .iter()
+                .find(|(k, _)| k.value == key)
+                .map(|(_, v)| &v.value),
+            Event::Problem(_) => None,
+        })
+    }
+
+    #[test]
+    fn os_guess_and_device_type_join_the_banner() {
+        let text = r#"<nmaprun><host><status state="up"/><address addr="10.0.0.2" addrtype="ipv4"/>
+<ports><port protocol="tcp" portid="554"><service name="rtsp" devicetype="webcam"/></port></ports>
+<os><osmatch name="Dahua DH-IPC camera"><osclass type="specialized" vendor="Dahua"/></osmatch>
+<osmatch name="Linux 3.X"><osclass type="general purpose" vendor="Linux"/></osmatch></os></host></nmaprun>"#;
+        let events = read(text);
+        assert_eq!(
+            entry(&events, "firmware"),
+            Some(&RawValue::Str("Dahua DH-IPC camera Dahua".into()))
+        );
+        assert_eq!(
+            entry(&events, "kind"),
+            Some(&RawValue::Str("camera".into()))
+        );
     }
 }

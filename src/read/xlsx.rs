@@ -19,10 +19,15 @@
 //! Snippets of successive rows sit at increasing offsets, as if the lines
 //! were one text.
 //!
-//! Each sheet is read in workbook order; empty sheets are skipped. The
-//! header row is the first row with at least two non-empty text cells (so a
-//! title row or blank rows above it are passed over); every later row with
-//! a value becomes a record. Cells are values, never evaluated: a string
+//! Each sheet is read in workbook order (only those matching `[workbooks]
+//! sheets` when the config names some; a workbook where none match is a
+//! problem, never a silent pass); empty sheets are skipped. The header row
+//! is the one [`fields::header_row`] picks from the text cells (among the
+//! first rows, the one naming the most known asset fields, else the first
+//! row with at least two non-empty text cells), so a title row or blank
+//! rows above it are passed over, as in CSV registers; a sheet with no such
+//! row is skipped. Every later row with a value becomes a record. Cells are
+//! values, never evaluated: a string
 //! such as `=HYPERLINK(…)` stays text. Numbers keep their display form
 //! (`42`, not `42.0`), dates become ISO dates (`2026-11-27`, or
 //! `2026-11-27T10:30:00` with a time), empty cells are null, and an error
@@ -35,7 +40,7 @@ use std::sync::Arc;
 
 use calamine::{Data, Reader as _};
 
-use super::{Event, Hint, Problem, Reader};
+use super::{fields, Event, Hint, Problem, Reader};
 use crate::diag::Code;
 use crate::model::{RawValue, Record};
 use crate::source::{Snippet, Spanned};
@@ -44,7 +49,14 @@ use crate::source::{Snippet, Spanned};
 pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Reads spreadsheet workbooks.
-pub struct XlsxReader;
+#[derive(Default)]
+pub struct XlsxReader {
+    /// The sheets to read (`None`: every sheet).
+    pub sheets: Option<globset::GlobSet>,
+}
+
+/// The reader of every sheet.
+pub static EVERY_SHEET: XlsxReader = XlsxReader { sheets: None };
 
 impl Reader for XlsxReader {
     fn read(
@@ -70,7 +82,7 @@ impl Reader for XlsxReader {
         // by panicking, the file is reported as unreadable instead.
         let mut events = Vec::new();
         let result = catch_unwind(AssertUnwindSafe(|| {
-            read_workbook(&name, bytes, &mut |e| events.push(e));
+            read_workbook(&name, bytes, self.sheets.as_ref(), &mut |e| events.push(e));
         }));
         match result {
             Ok(()) => events.into_iter().for_each(emit),
@@ -96,7 +108,12 @@ fn file_problem(name: &Arc<str>, message: String, label: String) -> Event {
     })
 }
 
-fn read_workbook(name: &Arc<str>, bytes: Vec<u8>, emit: &mut dyn FnMut(Event)) {
+fn read_workbook(
+    name: &Arc<str>,
+    bytes: Vec<u8>,
+    sheets: Option<&globset::GlobSet>,
+    emit: &mut dyn FnMut(Event),
+) {
     let mut book = match calamine::open_workbook_auto_from_rs(Cursor::new(bytes)) {
         Ok(b) => b,
         Err(e) => {
@@ -108,9 +125,29 @@ fn read_workbook(name: &Arc<str>, bytes: Vec<u8>, emit: &mut dyn FnMut(Event)) {
             return;
         }
     };
+    let names = book.sheet_names();
+    let chosen: Vec<String> = match sheets {
+        Some(globs) => names
+            .iter()
+            .filter(|s| globs.is_match(s.as_str()))
+            .cloned()
+            .collect(),
+        None => names.clone(),
+    };
+    if chosen.is_empty() && !names.is_empty() {
+        emit(file_problem(
+            name,
+            format!(
+                "no sheet of {name} matches [workbooks] sheets; its sheets are {}",
+                names.join(", ")
+            ),
+            "no sheet read".into(),
+        ));
+        return;
+    }
     // Offset of the next synthetic line, so every row's spans are distinct.
     let mut offset = 0;
-    for sheet in book.sheet_names() {
+    for sheet in chosen {
         let range = match book.worksheet_range(&sheet) {
             Ok(r) => r,
             Err(e) => {
@@ -125,15 +162,20 @@ fn read_workbook(name: &Arc<str>, bytes: Vec<u8>, emit: &mut dyn FnMut(Event)) {
         let Some((first_row, first_col)) = range.start() else {
             continue;
         };
+        let texts = range.rows().map(|row| {
+            row.iter().map(|c| match c {
+                Data::String(s) => s.as_str(),
+                _ => "",
+            })
+        });
+        let Some(header_at) = fields::header_row(texts) else {
+            continue;
+        };
         let mut header: Option<Vec<Option<String>>> = None;
         for (i, row) in range.rows().enumerate() {
             let row_number = first_row as usize + i + 1;
             let Some(keys) = &header else {
-                let texts = row
-                    .iter()
-                    .filter(|c| matches!(c, Data::String(s) if !s.trim().is_empty()))
-                    .count();
-                if texts >= 2 {
+                if i == header_at {
                     header = Some(
                         row.iter()
                             .map(|c| Some(display(c)?.trim().to_string()).filter(|s| !s.is_empty()))
@@ -347,7 +389,7 @@ mod tests {
     fn read(bytes: &[u8]) -> Vec<Event> {
         let mut events = Vec::new();
         let mut input = bytes;
-        XlsxReader
+        EVERY_SHEET
             .read("register.xlsx".into(), &mut input, &mut |e| events.push(e))
             .expect("in-memory input");
         events
@@ -411,6 +453,42 @@ mod tests {
         assert_eq!(records[2].line, 2);
         assert!(records[2].snippet.text().starts_with("Depot!A2: D-1 |"));
         assert_eq!(events.len(), 3, "no problems");
+    }
+
+    #[test]
+    fn reads_only_the_configured_sheets() {
+        let bytes = sample().expect("workbook");
+        let only = |pattern: &str| {
+            let glob = globset::GlobBuilder::new(pattern)
+                .case_insensitive(true)
+                .build()
+                .expect("glob");
+            let reader = XlsxReader {
+                sheets: Some(
+                    globset::GlobSetBuilder::new()
+                        .add(glob)
+                        .build()
+                        .expect("set"),
+                ),
+            };
+            let mut events = Vec::new();
+            let mut input = bytes.as_slice();
+            reader
+                .read("register.xlsx".into(), &mut input, &mut |e| events.push(e))
+                .expect("in-memory input");
+            events
+        };
+        let depot = only("dep*");
+        assert_eq!(depot.len(), 1);
+        assert!(
+            matches!(&depot[0], Event::Record(_, r) if r.snippet.text().starts_with("Depot!A2:"))
+        );
+        let none = only("Register");
+        assert!(
+            matches!(&none[..], [Event::Problem(p)] if p.code == Code::ParseError
+                && p.message.ends_with("its sheets are Assets, Depot, Empty")),
+            "{none:?}"
+        );
     }
 
     #[test]

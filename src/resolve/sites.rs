@@ -1,7 +1,12 @@
 //! Site registers joined up: each site's inherited sensitivity, sectors and
-//! tags, with the site each fact came from (for diagnostics).
+//! tags, with the site each fact came from (for diagnostics), and the
+//! sites' address ranges, which place devices that name no site (scan
+//! results) on the site whose most specific range holds their address.
 
 use std::collections::HashMap;
+use std::net::IpAddr;
+
+use ipnet::IpNet;
 
 use crate::diag::{Code, Finding, Label};
 use crate::model::schema::{Ladder, SiteField, Val};
@@ -26,6 +31,18 @@ pub struct SiteIndex {
     resolved: Vec<Resolved>,
     by_id: HashMap<String, usize>,
     by_folded_id: HashMap<String, usize>,
+    /// Every site's ranges: (range, site, index into the site's `cidrs`),
+    /// most specific first.
+    networks: Vec<(IpNet, usize, usize)>,
+}
+
+/// Where [`SiteIndex::place`] put an address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Placement {
+    /// The site.
+    pub site: usize,
+    /// Which of the site's `cidrs` holds the address.
+    pub cidr: usize,
 }
 
 impl SiteIndex {
@@ -85,11 +102,36 @@ impl SiteIndex {
             })
             .collect();
 
+        let mut networks = Vec::new();
+        for (i, site) in sites.iter().enumerate() {
+            for (n, cidr) in site.cidrs.iter().enumerate() {
+                match parse_network(&cidr.value) {
+                    Some(net) => networks.push((net, i, n)),
+                    None => findings.push(
+                        finding(
+                            Code::InvalidValue,
+                            format!(
+                                "site `{}` has address range `{}`, which is not an IP network",
+                                site.id.value, cidr.value
+                            ),
+                            site,
+                            cidr.span.clone(),
+                            "not a CIDR range",
+                        )
+                        .with_help("write ranges as 10.20.0.0/16 or 2001:db8::/32; a bare address is one host"),
+                    ),
+                }
+            }
+        }
+        // Most specific first; ties keep register order (the sort is stable).
+        networks.sort_by_key(|(net, _, _)| std::cmp::Reverse(net.prefix_len()));
+
         let mut index = SiteIndex {
             resolved: Vec::with_capacity(sites.len()),
             sites: Vec::new(),
             by_id,
             by_folded_id,
+            networks,
         };
         let mut reported_cycles = std::collections::HashSet::new();
         for i in 0..sites.len() {
@@ -169,6 +211,26 @@ impl SiteIndex {
             .copied()
     }
 
+    /// The site whose most specific range holds `address` (an IP address,
+    /// optionally with a `/prefix` or in brackets), if any.
+    pub fn place(&self, address: &str) -> Option<Placement> {
+        if self.networks.is_empty() {
+            return None;
+        }
+        let address = address.trim().trim_start_matches('[');
+        let address = address.split(['/', ']']).next().unwrap_or(address);
+        let ip: IpAddr = address.parse().ok()?;
+        self.networks
+            .iter()
+            .find(|(net, _, _)| net.contains(&ip))
+            .map(|&(_, site, cidr)| Placement { site, cidr })
+    }
+
+    /// Whether any site has an address range.
+    pub fn has_networks(&self) -> bool {
+        !self.networks.is_empty()
+    }
+
     /// A site as written.
     pub fn site(&self, index: usize) -> &Site {
         &self.sites[index]
@@ -207,6 +269,17 @@ impl SiteIndex {
             SiteField::Parent => site.parent.as_ref().map(|p| Val::Str(&p.value)),
         }
     }
+}
+
+/// A range as written in a site register: `10.1.0.0/16`, or a bare address
+/// (one host). Host bits set below the prefix are allowed (`10.1.2.3/16`
+/// is read as `10.1.0.0/16`), as network tools accept them.
+fn parse_network(text: &str) -> Option<IpNet> {
+    let text = text.trim();
+    if let Ok(net) = text.parse::<IpNet>() {
+        return Some(net.trunc());
+    }
+    text.parse::<IpAddr>().ok().map(IpNet::from)
 }
 
 fn push_unique(list: &mut Vec<String>, value: &str) {
@@ -296,5 +369,25 @@ mod tests {
         assert!(rules.contains(&"assetlint/unknown-parent"));
         assert!(rules.contains(&"assetlint/unknown-level"));
         assert!(rules.contains(&"assetlint/duplicate-site"));
+    }
+
+    #[test]
+    fn places_addresses_in_the_most_specific_range() {
+        let s = |v: &str| Spanned::new(v.to_string(), 0..v.len());
+        let mut campus = site("CAMPUS", Some("official"), None, None);
+        campus.cidrs = vec![s("10.0.0.0/8"), s("2001:db8::/32")];
+        let mut lab = site("LAB", Some("secret"), None, None);
+        lab.cidrs = vec![s("10.20.1.7/16"), s("192.0.2.9"), s("not-a-range")];
+        let (index, findings) = SiteIndex::build(vec![campus, lab], &Ladder::default());
+        let placed = |a: &str| index.place(a).map(|p| (p.site, p.cidr));
+        assert_eq!(placed("10.20.3.4"), Some((1, 0)));
+        assert_eq!(placed("10.21.3.4"), Some((0, 0)));
+        assert_eq!(placed(" 10.20.3.4/24"), Some((1, 0)));
+        assert_eq!(placed("192.0.2.9"), Some((1, 1)));
+        assert_eq!(placed("192.0.2.10"), None);
+        assert_eq!(placed("[2001:db8::1]"), Some((0, 1)));
+        assert_eq!(placed("cam-01.example"), None);
+        let rules: Vec<_> = findings.iter().map(|f| f.rule.as_str()).collect();
+        assert_eq!(rules, ["assetlint/invalid-value"]);
     }
 }

@@ -1,0 +1,231 @@
+//! Reconcile: what scans observed against what registers declare.
+//!
+//! When a run lints observed data (nmap scans, internet-scan banners),
+//! with or without declared registers, each observed device is matched to a
+//! declared asset by MAC address, then by IP address, then by host name
+//! (case-insensitive, without a trailing dot), first match wins:
+//!
+//! - an observed device of a vendor on any catalog list that no register
+//!   declares is [`Code::UndeclaredDevice`], at the evidence in the scan;
+//! - a matched pair whose identified vendors differ (or whose register
+//!   names no vendor the catalog knows) is [`Code::ObservedMismatch`], at
+//!   the register's vendor cell, with the scan's evidence as a related
+//!   label.
+//!
+//! Only what matching needs is kept per asset: its keys, its vendor and two
+//! labels. The findings are known once every file has been read.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::diag::{fingerprint, Code, Finding, Label};
+use crate::model::schema::AssetField;
+use crate::model::{Asset, Value};
+use crate::resolve::catalog::Catalog;
+use crate::resolve::identify::Identification;
+use crate::resolve::mac::parse_mac;
+
+/// A key an observed device and a declared asset can share, in the order
+/// they are tried.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Key {
+    Mac(u64),
+    Ip(String),
+    Host(String),
+}
+
+impl Key {
+    fn what(&self) -> &'static str {
+        match self {
+            Key::Mac(_) => "MAC address",
+            Key::Ip(_) => "IP address",
+            Key::Host(_) => "host name",
+        }
+    }
+}
+
+/// What is kept of a declared asset.
+struct Declared {
+    id: Option<String>,
+    identity: String,
+    file: Arc<str>,
+    vendor: Option<usize>,
+    /// The vendor cell (else the id cell, else the record).
+    label: Label,
+    /// Whether the register names a vendor at all.
+    names_vendor: bool,
+}
+
+/// What is kept of an observed device.
+struct Observed {
+    id: Option<String>,
+    identity: String,
+    keys: Vec<Key>,
+    vendor: Option<usize>,
+    /// The deciding evidence (else the id cell, else the record).
+    label: Label,
+}
+
+/// Collects both sides during a run; [`Reconciler::findings`] matches them.
+#[derive(Default)]
+pub struct Reconciler {
+    declared: Vec<Declared>,
+    index: HashMap<Key, usize>,
+    observed: Vec<Observed>,
+}
+
+impl Reconciler {
+    /// Remembers a register's asset.
+    pub fn declared(&mut self, asset: &Asset, identification: Option<&Identification>) {
+        let at = self.declared.len();
+        for key in keys(asset) {
+            self.index.entry(key).or_insert(at);
+        }
+        let vendor_cell = asset
+            .text(AssetField::Vendor)
+            .or_else(|| asset.text(AssetField::Brand));
+        let (span, label) = match &vendor_cell {
+            Some(cell) => (cell.span.clone(), "declared vendor"),
+            None => (id_span(asset), "no vendor declared"),
+        };
+        self.declared.push(Declared {
+            id: asset.id().map(str::to_string),
+            identity: super::identity(asset),
+            file: asset.snippet.name().clone(),
+            vendor: identification.map(|i| i.vendor),
+            label: Label::new(asset.snippet.clone(), span, label),
+            names_vendor: vendor_cell.is_some(),
+        });
+    }
+
+    /// Remembers an observed device.
+    pub fn observed(&mut self, asset: &Asset, identification: Option<&Identification>) {
+        let decided = identification.and_then(|i| i.decided());
+        let span = decided
+            .and_then(|e| e.span.clone())
+            .unwrap_or_else(|| id_span(asset));
+        let fact = decided.map(|e| e.fact.clone());
+        self.observed.push(Observed {
+            id: asset.id().map(str::to_string),
+            identity: super::identity(asset),
+            keys: keys(asset),
+            vendor: identification.map(|i| i.vendor),
+            label: Label::new(
+                asset.snippet.clone(),
+                span,
+                fact.as_ref()
+                    .map_or("observed here".to_string(), |f| format!("observed: {f}")),
+            ),
+        });
+    }
+
+    /// Matches every observed device against the registers.
+    pub fn findings(self, catalog: &Catalog) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        for seen in &self.observed {
+            let matched = seen
+                .keys
+                .iter()
+                .find_map(|k| self.index.get(k).map(|&d| (k, &self.declared[d])));
+            match matched {
+                None => {
+                    let Some(vendor) = seen.vendor.map(|v| catalog.vendor(v)) else {
+                        continue;
+                    };
+                    if vendor.lists.is_empty() {
+                        continue;
+                    }
+                    let code = Code::UndeclaredDevice;
+                    let name = seen.id.as_deref().unwrap_or("without an address");
+                    let mut f = Finding::new(
+                        code.id(),
+                        code.severity(),
+                        format!(
+                            "{} device {name} was observed, but no register declares it",
+                            vendor.name
+                        ),
+                        seen.label.clone(),
+                    );
+                    f.asset_id = seen.id.clone();
+                    f.vendor_id = Some(vendor.id.clone());
+                    f.help = Some(if self.declared.is_empty() {
+                        format!(
+                            "{}; no register was linted with this scan: lint them together",
+                            code.help()
+                        )
+                    } else {
+                        code.help().to_string()
+                    });
+                    f.fingerprint = fingerprint(&[code.id(), f.file(), &seen.identity]);
+                    findings.push(f);
+                }
+                Some((key, declared)) => {
+                    let Some(observed) = seen.vendor else {
+                        continue;
+                    };
+                    if declared.vendor == Some(observed) {
+                        continue;
+                    }
+                    let observed = catalog.vendor(observed);
+                    let code = Code::ObservedMismatch;
+                    let name = declared.id.as_deref().unwrap_or("without an id");
+                    let said = match (declared.vendor, declared.names_vendor) {
+                        (Some(v), _) => format!("declared as made by {}", catalog.vendor(v).name),
+                        (None, true) => "declared with a vendor the catalog does not know".into(),
+                        (None, false) => "declared with no vendor".into(),
+                    };
+                    let mut f = Finding::new(
+                        code.id(),
+                        code.severity(),
+                        format!(
+                            "asset {name} is {said}, but a scan observed {} at its {}",
+                            observed.name,
+                            key.what()
+                        ),
+                        declared.label.clone(),
+                    );
+                    f.related.push(seen.label.clone());
+                    f.asset_id = declared.id.clone();
+                    f.vendor_id = Some(observed.id.clone());
+                    f.help = Some(code.help().to_string());
+                    f.fingerprint = fingerprint(&[code.id(), &declared.file, &declared.identity]);
+                    findings.push(f);
+                }
+            }
+        }
+        findings
+    }
+}
+
+/// The id cell, else the whole record.
+fn id_span(asset: &Asset) -> crate::source::Span {
+    asset
+        .text(AssetField::Id)
+        .map_or(asset.span.clone(), |c| c.span.clone())
+}
+
+/// An asset's match keys: MAC addresses, then IP, then host name.
+fn keys(asset: &Asset) -> Vec<Key> {
+    let mut keys = Vec::new();
+    if let Some(Value::List(macs)) = asset.get(AssetField::Mac).map(|m| &m.value) {
+        keys.extend(
+            macs.iter()
+                .filter_map(|m| parse_mac(&m.value))
+                .map(Key::Mac),
+        );
+    }
+    if let Some(ip) = asset.text(AssetField::Ip) {
+        let ip = ip.value.trim().trim_start_matches('[');
+        let ip = ip.split(['/', ']']).next().unwrap_or(ip);
+        if !ip.is_empty() {
+            keys.push(Key::Ip(ip.to_ascii_lowercase()));
+        }
+    }
+    if let Some(host) = asset.text(AssetField::Hostname) {
+        let host = host.value.trim().trim_end_matches('.');
+        if !host.is_empty() {
+            keys.push(Key::Host(host.to_lowercase()));
+        }
+    }
+    keys
+}
