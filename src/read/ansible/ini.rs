@@ -628,7 +628,8 @@ novalue
             b"# This is the default ansible 'hosts' file.\n"
         ));
         assert!(!sniff(false, b"# only comments\n"));
-        let mut long = b"# a long comment block\n".repeat(30);
+        let line = b"# a long comment block\n";
+        let mut long = line.repeat(crate::read::HEAD_LEN as usize / line.len() + 1);
         assert!(!sniff(false, &long[..100]));
         long.truncate(crate::read::HEAD_LEN as usize);
         assert!(sniff(false, &long), "a head of comments only");
