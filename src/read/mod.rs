@@ -14,6 +14,7 @@ use crate::source::{Snippet, Span};
 
 pub mod ansible;
 pub mod csv;
+pub mod cyclonedx_xml;
 pub mod decode;
 pub mod fields;
 pub mod jsonl;
@@ -40,6 +41,8 @@ pub enum Format {
     Nmap,
     /// Shodan-style banner JSON lines.
     JsonLines,
+    /// CycloneDX XML BOM (`<bom xmlns="http://cyclonedx.org/schema/bom/1.x">`).
+    CycloneDx,
     /// Ansible INI inventory (a YAML inventory is [`Format::Yaml`]).
     Ansible,
 }
@@ -67,6 +70,17 @@ pub const FORMATS: &[FormatInfo] = &[
         name: "nmap",
         extensions: &["xml"],
         sniff: Some(|_, head| contains(head, b"<nmaprun")),
+    },
+    FormatInfo {
+        format: Format::CycloneDx,
+        name: "cyclonedx",
+        extensions: &["xml"],
+        sniff: Some(|_, head| {
+            let lower = head.to_ascii_lowercase();
+            // `<bom` and the namespace; or a prefixed root (`<cdx:bom`).
+            (contains(head, b"<bom") && contains(&lower, b"cyclonedx"))
+                || contains(&lower, b"cyclonedx.org/schema/bom")
+        }),
     },
     FormatInfo {
         format: Format::JsonLines,
@@ -168,6 +182,7 @@ impl Format {
             Format::Xlsx => &xlsx::EVERY_SHEET,
             Format::Nmap => &nmap::NmapReader,
             Format::JsonLines => &jsonl::JsonLinesReader,
+            Format::CycloneDx => &cyclonedx_xml::CycloneDxXmlReader,
             Format::Ansible => &ansible::AnsibleReader,
         }
     }

@@ -32,6 +32,7 @@ use crate::read::{Event, Hint, Problem};
 use crate::source::{Snippet, Span, Spanned};
 
 mod ansible;
+pub mod cyclonedx;
 pub(crate) mod json;
 mod toml;
 mod yaml;
@@ -141,11 +142,18 @@ pub struct Shape {
 
 /// Every manifest shape, tried in order; adding one is one row here and
 /// one module.
-pub const SHAPES: &[Shape] = &[Shape {
-    name: "ansible-inventory",
-    recognise: ansible::recognise,
-    emit: ansible::emit,
-}];
+pub const SHAPES: &[Shape] = &[
+    Shape {
+        name: "cyclonedx",
+        recognise: cyclonedx::recognise,
+        emit: cyclonedx::emit,
+    },
+    Shape {
+        name: "ansible-inventory",
+        recognise: ansible::recognise,
+        emit: ansible::emit,
+    },
+];
 
 /// Turns a parsed file into records (see the [module docs](self)).
 fn emit_records(snippet: &Snippet, root: Spanned<RawValue>, emit: &mut dyn FnMut(Event)) {
