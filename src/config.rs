@@ -15,6 +15,7 @@ use crate::diag::{Code, Invalid, Severity};
 use crate::model::headers::Columns;
 use crate::model::schema::{AssetField, Ladder};
 use crate::read::fields::DateOrder;
+use crate::read::fields::{check_source, SiteFields};
 use crate::read::{Format, FORMATS};
 use crate::source::Snippet;
 
@@ -74,6 +75,15 @@ struct RawPolicies {
 struct RawSites {
     files: Option<Vec<Spanned<String>>>,
     levels: Option<Vec<Spanned<String>>>,
+    fields: Option<RawSiteFields>,
+}
+
+/// `[sites.fields]`: see [`SiteFields`].
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSiteFields {
+    sensitivity: Option<Vec<Spanned<String>>>,
+    sector: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -124,6 +134,8 @@ pub struct Config {
     pub site_files: Vec<PathBuf>,
     /// The sensitivity ladder.
     pub ladder: Ladder,
+    /// `[sites.fields]`: where sites' sensitivity and sector come from.
+    pub site_fields: SiteFields,
     /// Header overrides.
     pub columns: Columns,
     /// Waiver files.
@@ -151,6 +163,7 @@ impl Config {
             policies: Vec::new(),
             site_files: Vec::new(),
             ladder: Ladder::default(),
+            site_fields: SiteFields::default(),
             columns: Columns::default(),
             waiver_files: Vec::new(),
             severities: Vec::new(),
@@ -284,6 +297,30 @@ impl Config {
                 ));
             }
             config.ladder = Ladder::new(seen.iter().map(|s| s.to_string()));
+        }
+        let fields = sites.fields.unwrap_or_default();
+        for (list, slot) in [
+            (fields.sensitivity, &mut config.site_fields.sensitivity),
+            (fields.sector, &mut config.site_fields.sector),
+        ] {
+            let Some(list) = list else { continue };
+            for source in &list {
+                if let Err(why) = check_source(source.get_ref()) {
+                    problems.push(
+                        Invalid::at(
+                            "config::unknown-site-source",
+                            format!("`{}` is not a site field source", source.get_ref()),
+                            &snippet,
+                            source.span(),
+                            why,
+                        )
+                        .with_help(
+                            "a source is a column or key (`tags`, `Classification`), or custom_fields.NAME, region.slug, group.slug, tenant.slug (or .name), status.value",
+                        ),
+                    );
+                }
+            }
+            *slot = list.into_iter().map(Spanned::into_inner).collect();
         }
 
         let mut overrides = Vec::new();
@@ -483,6 +520,28 @@ mod tests {
         )
         .unwrap();
         assert_eq!(config.ladder.rank("HIGH"), Some(1));
+    }
+
+    #[test]
+    fn site_fields() {
+        let config = parse("[sites]\nlevels = [\"low\", \"high\"]\n").unwrap();
+        assert_eq!(config.site_fields, SiteFields::default());
+        let text = "[sites.fields]\nsensitivity = [\"custom_fields.level\", \"tags\"]\nsector = [\"group.slug\"]\n";
+        let config = parse(text).unwrap();
+        assert_eq!(
+            config.site_fields.sensitivity,
+            ["custom_fields.level", "tags"]
+        );
+        assert_eq!(config.site_fields.sector, ["group.slug"]);
+        let text = "[sites.fields]\nsector = [\"group.colour\", \"region.name\", \"site.x\"]\nsensitvity = []\n";
+        let err = parse(text).unwrap_err();
+        assert_eq!(err.len(), 1, "{err:?}");
+        assert!(err[0].message.contains("unknown field"));
+        let text =
+            "[sites.fields]\nsector = [\"group.colour\", \"region.name\", \"site.x\", \"\"]\n";
+        let err = parse(text).unwrap_err();
+        let spans: Vec<&str> = err.iter().map(|e| &text[e.at.clone().unwrap().1]).collect();
+        assert_eq!(spans, ["\"group.colour\"", "\"site.x\"", "\"\""]);
     }
 
     #[test]

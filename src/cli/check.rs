@@ -462,13 +462,15 @@ fn read_sites(
             .reader()
             .read(name.clone(), &mut input, &mut |event| match event {
                 Event::Record(Hint::Assets, _) => {}
-                Event::Record(_, record) => match fields::site(record, &config.columns) {
-                    Ok((site, problems)) => {
-                        findings.extend(problems.into_iter().map(problem_finding));
-                        sites.push(site);
+                Event::Record(_, record) => {
+                    match fields::site_with(record, &config.site_fields, &config.ladder) {
+                        Ok((site, problems)) => {
+                            findings.extend(problems.into_iter().map(problem_finding));
+                            sites.push(site);
+                        }
+                        Err(problem) => findings.push(problem_finding(problem)),
                     }
-                    Err(problem) => findings.push(problem_finding(problem)),
-                },
+                }
                 Event::Problem(problem) => findings.push(problem_finding(problem)),
             });
         if let Err(e) = result {

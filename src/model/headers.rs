@@ -85,6 +85,40 @@ pub const SYNONYMS: &[(&str, AssetField)] = &[
     ("vendor", AssetField::Vendor),
 ];
 
+/// NetBox's device CSV export (the UI's "Export → Current view / All
+/// data", headers `Name, Status, Tenant, Site, Location, Rack, Role,
+/// Manufacturer, Type, …, Asset tag, IP Address, ID`) and its bulk-import
+/// CSV (`name, role`/`device_role`, `manufacturer`, `device_type`, …): in
+/// these `Type` is the device type (the model), `Role` the kind, `Name` the
+/// hostname, `ID` NetBox's own number, not the asset id, and `Position`
+/// the device's unit in its rack, not its location. These win
+/// over [`SYNONYMS`] in a file [`is_netbox_devices`] recognises
+/// (`[columns]` still wins over both).
+pub const NETBOX_DEVICES: &[(&str, Option<AssetField>)] = &[
+    ("devicerole", Some(AssetField::Kind)),
+    ("devicetype", Some(AssetField::Model)),
+    ("id", None),
+    ("name", Some(AssetField::Hostname)),
+    ("position", None),
+    ("role", Some(AssetField::Kind)),
+    ("type", Some(AssetField::Model)),
+];
+
+/// Whether a header is NetBox's device export: `Manufacturer`, plus
+/// `Role`/`Device Role`, plus `Type`/`Device Type`.
+pub fn is_netbox_devices<'a>(headers: impl IntoIterator<Item = &'a str>) -> bool {
+    let (mut maker, mut role, mut ty) = (false, false, false);
+    for h in headers {
+        match normalize(h).as_str() {
+            "manufacturer" => maker = true,
+            "role" | "devicerole" => role = true,
+            "type" | "devicetype" => ty = true,
+            _ => {}
+        }
+    }
+    maker && role && ty
+}
+
 /// A header's matching key: lowercase, without spaces, underscores, hyphens
 /// or dots.
 pub fn normalize(header: &str) -> String {
@@ -116,9 +150,22 @@ impl Columns {
     /// The canonical field a header (or a structured file's key) means:
     /// the `[columns]` overrides first, then [`SYNONYMS`].
     pub fn field_for(&self, header: &str) -> Option<AssetField> {
+        self.lookup(header, false)
+    }
+
+    /// Like [`Columns::field_for`], in a NetBox device export
+    /// ([`NETBOX_DEVICES`] before [`SYNONYMS`]).
+    pub fn field_for_netbox(&self, header: &str) -> Option<AssetField> {
+        self.lookup(header, true)
+    }
+
+    fn lookup(&self, header: &str, netbox: bool) -> Option<AssetField> {
         let key = normalize(header);
         if let Some((_, f)) = self.overrides.iter().find(|(h, _)| *h == key) {
             return Some(*f);
+        }
+        if let Some((_, f)) = NETBOX_DEVICES.iter().find(|(h, _)| netbox && *h == key) {
+            return *f;
         }
         SYNONYMS
             .binary_search_by(|(k, _)| (*k).cmp(key.as_str()))
@@ -191,6 +238,51 @@ mod tests {
         }
         assert_eq!(c.field_for("Notes"), None);
         assert_eq!(c.field_for(""), None);
+    }
+
+    #[test]
+    fn netbox_export_headers() {
+        let export = [
+            "Name",
+            "Status",
+            "Tenant",
+            "Site",
+            "Location",
+            "Rack",
+            "Role",
+            "Manufacturer",
+            "Type",
+            "IP Address",
+            "ID",
+        ];
+        assert!(is_netbox_devices(export));
+        assert!(is_netbox_devices([
+            "name",
+            "device_role",
+            "manufacturer",
+            "device_type"
+        ]));
+        // A register with a device type but no role is not NetBox's.
+        assert!(!is_netbox_devices([
+            "Asset Tag",
+            "Manufacturer",
+            "Device Type"
+        ]));
+        assert!(!is_netbox_devices(["Role", "Type", "Vendor"]));
+        let c = Columns::default();
+        assert_eq!(c.field_for_netbox("Type"), Some(AssetField::Model));
+        assert_eq!(c.field_for_netbox("Device Role"), Some(AssetField::Kind));
+        assert_eq!(c.field_for_netbox("Name"), Some(AssetField::Hostname));
+        assert_eq!(c.field_for_netbox("ID"), None);
+        assert_eq!(c.field_for_netbox("Position"), None);
+        assert_eq!(c.field_for_netbox("Asset tag"), Some(AssetField::Id));
+        assert_eq!(
+            c.field_for_netbox("Serial number"),
+            Some(AssetField::Serial)
+        );
+        assert_eq!(c.field_for("Type"), Some(AssetField::Kind));
+        let c = Columns::new(vec![(AssetField::Kind, vec!["Type".into()])]);
+        assert_eq!(c.field_for_netbox("Type"), Some(AssetField::Kind));
     }
 
     #[test]

@@ -36,9 +36,9 @@
 use jiff::civil::Date;
 
 use crate::diag::Code;
-use crate::model::headers::{normalize, Columns};
+use crate::model::headers::{is_netbox_devices, normalize, Columns};
 use crate::model::kinds;
-use crate::model::schema::{AssetField, Type};
+use crate::model::schema::{AssetField, Ladder, Type};
 use crate::model::{Asset, RawValue, Record, Site, Value};
 use crate::read::Problem;
 use crate::source::{Snippet, Span, Spanned};
@@ -153,7 +153,13 @@ pub struct Mapper<'a> {
     dates: Option<DateOrder>,
     /// (key, field) by position in the record.
     cache: Vec<(String, Option<AssetField>)>,
+    /// Whether the file is NetBox's device export, once its first record
+    /// is seen.
+    netbox: Option<bool>,
 }
+
+/// The prefix of NetBox custom fields' keys.
+const CUSTOM: &str = "custom_fields.";
 
 impl<'a> Mapper<'a> {
     /// A mapper for one file.
@@ -162,6 +168,7 @@ impl<'a> Mapper<'a> {
             columns,
             dates: None,
             cache: Vec::new(),
+            netbox: None,
         }
     }
 
@@ -176,7 +183,11 @@ impl<'a> Mapper<'a> {
         match self.cache.get(position) {
             Some((cached, field)) if cached == key => *field,
             _ => {
-                let field = self.columns.field_for(key);
+                let lookup = |k: &str| match self.netbox {
+                    Some(true) => self.columns.field_for_netbox(k),
+                    _ => self.columns.field_for(k),
+                };
+                let field = lookup(key).or_else(|| key.strip_prefix(CUSTOM).and_then(lookup));
                 if position < self.cache.len() {
                     self.cache[position] = (key.to_string(), field);
                 } else if position == self.cache.len() {
@@ -188,9 +199,55 @@ impl<'a> Mapper<'a> {
     }
 
     /// Maps a record's keys to canonical asset fields and parses their values.
-    pub fn asset(&mut self, record: Record) -> (Asset, Vec<Problem>) {
+    pub fn asset(&mut self, mut record: Record) -> (Asset, Vec<Problem>) {
+        let netbox = *self.netbox.get_or_insert_with(|| {
+            is_netbox_devices(record.entries.iter().map(|(k, _)| k.value.as_str()))
+        });
+        if netbox {
+            // NetBox 2.11 to 3.1 exported an empty cell as the table's
+            // placeholder, an em dash (netbox-community/netbox#8391).
+            for (_, v) in &mut record.entries {
+                if matches!(&v.value, RawValue::Str(s) if matches!(s.trim(), "—" | "&mdash;")) {
+                    v.value = RawValue::Null;
+                }
+            }
+        }
         let dates = self.dates;
-        map_asset(record, dates, |i, key| self.field_for(i, key))
+        let (mut asset, problems) = map_asset(record, dates, |i, key| self.field_for(i, key));
+        if netbox {
+            netbox_export(&mut asset);
+        }
+        (asset, problems)
+    }
+}
+
+/// What a NetBox device export means beyond its headers: the id falls back
+/// to the name, then to NetBox's `ID`; the IP address loses its `/prefix`.
+fn netbox_export(asset: &mut Asset) {
+    if asset.get(AssetField::Id).is_none() {
+        let id = asset.get(AssetField::Hostname).cloned().or_else(|| {
+            let (_, numeric) = asset.extra.iter().find(|(k, _)| normalize(k) == "id")?;
+            Some(numeric.clone().map(Value::Str))
+        });
+        if let Some(id) = id {
+            asset.set(AssetField::Id, id);
+        }
+    }
+    if let Some(ip) = asset.get(AssetField::Ip) {
+        if let Value::Str(text) = &ip.value {
+            if let Some((addr, _)) = text.split_once('/') {
+                let addr = addr.trim().to_string();
+                let at = asset
+                    .snippet
+                    .slice(&ip.span)
+                    .and_then(|raw| raw.find(addr.as_str()));
+                let span = match at {
+                    Some(at) => ip.span.start + at..ip.span.start + at + addr.len(),
+                    None => ip.span.clone(),
+                };
+                asset.set(AssetField::Ip, Spanned::new(Value::Str(addr), span));
+            }
+        }
     }
 }
 
@@ -229,7 +286,14 @@ fn map_asset(
             continue;
         };
         match convert(field, &value, &snippet, dates) {
-            Ok(Some(v)) => asset.set(field, v),
+            Ok(Some(v)) => {
+                if key.value.starts_with(CUSTOM) {
+                    if let Some(text) = text_form(&value) {
+                        asset.extra.push((key.value.clone(), text));
+                    }
+                }
+                asset.set(field, v)
+            }
             Ok(None) => {}
             Err(bad) => problems.push(Problem {
                 code: bad.code,
@@ -523,6 +587,124 @@ fn long_date(d: Date) -> String {
     format!("{} {month} {}", d.day(), d.year())
 }
 
+/// `[sites.fields]`: where a site's sensitivity and sector come from, each a
+/// list of sources tried in order before the site's own `sensitivity` /
+/// `sector` columns. A source is a key (matched like a header: `tags`,
+/// `Security Level`) or a path into nested maps: `custom_fields.NAME`,
+/// `region.slug`/`.name`, `group.slug`/`.name`, `tenant.slug`/`.name`,
+/// `status.value`/`.label` (NetBox sites). The first source with a value
+/// gives it; from a list (`tags`), the sensitivity is the first item that
+/// is a level of the ladder and the sector the first item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SiteFields {
+    /// Sources of `sensitivity`.
+    pub sensitivity: Vec<String>,
+    /// Sources of `sector`.
+    pub sector: Vec<String>,
+}
+
+impl Default for SiteFields {
+    /// NetBox custom fields named `sensitivity` and `sector`.
+    fn default() -> Self {
+        SiteFields {
+            sensitivity: vec!["custom_fields.sensitivity".into()],
+            sector: vec!["custom_fields.sector".into()],
+        }
+    }
+}
+
+/// The nested maps a dotted source may name, with the keys it may read.
+const SOURCE_PATHS: &[(&str, &[&str])] = &[
+    ("region", &["slug", "name"]),
+    ("group", &["slug", "name"]),
+    ("tenant", &["slug", "name"]),
+    ("status", &["value", "label"]),
+];
+
+/// Checks a `[sites.fields]` source (see [`SiteFields`]): `Err` says why it
+/// is not one.
+pub fn check_source(source: &str) -> Result<(), String> {
+    let Some((head, rest)) = source.split_once('.') else {
+        return if source.trim().is_empty() {
+            Err("a source cannot be empty".into())
+        } else {
+            Ok(())
+        };
+    };
+    if head == "custom_fields" {
+        return if rest.trim().is_empty() {
+            Err("`custom_fields.` needs a custom field's name".into())
+        } else {
+            Ok(())
+        };
+    }
+    match SOURCE_PATHS.iter().find(|(h, _)| *h == head) {
+        Some((_, keys)) if keys.contains(&rest) => Ok(()),
+        Some((_, keys)) => Err(format!(
+            "`{head}` has {}",
+            keys.iter()
+                .map(|k| format!("`{head}.{k}`"))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        )),
+        None => Err(format!(
+            "a path starts with custom_fields, {}",
+            SOURCE_PATHS
+                .iter()
+                .map(|(h, _)| *h)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// The value a source names in a record's entries.
+fn source<'a>(
+    entries: &'a [(Spanned<String>, Spanned<RawValue>)],
+    source: &str,
+) -> Option<&'a Spanned<RawValue>> {
+    let whole = normalize(source);
+    if let Some((_, v)) = entries.iter().find(|(k, _)| normalize(&k.value) == whole) {
+        return Some(v);
+    }
+    let mut path = source.split('.');
+    let head = normalize(path.next()?);
+    let mut value = &entries.iter().find(|(k, _)| normalize(&k.value) == head)?.1;
+    for step in path {
+        let RawValue::Map(inner) = &value.value else {
+            return None;
+        };
+        let step = normalize(step);
+        value = &inner.iter().find(|(k, _)| normalize(&k.value) == step)?.1;
+    }
+    Some(value)
+}
+
+/// The first value the sources give; from a list, the first item that
+/// `accept`s.
+fn from_sources(
+    entries: &[(Spanned<String>, Spanned<RawValue>)],
+    sources: &[String],
+    accept: impl Fn(&str) -> bool,
+) -> Option<Spanned<String>> {
+    for name in sources {
+        let Some(value) = source(entries, name) else {
+            continue;
+        };
+        let found = match &value.value {
+            RawValue::List(items) => items
+                .iter()
+                .filter_map(|i| text(i).ok().flatten())
+                .find(|t| accept(&t.value)),
+            _ => text(value).ok().flatten(),
+        };
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
+}
+
 /// Maps a record to a site; a record without an id is a problem.
 ///
 /// Keys (matched like headers): `id`/`site`/`site id`/`site code`/`code`,
@@ -530,8 +712,20 @@ fn long_date(d: Date) -> String {
 /// `security level`,
 /// `sector`, `tags`/`tag` (a list, or text split on `,` `;` `|`),
 /// `parent`/`parent site`/`parent id`, `cidrs`/`cidr`/`subnets`/`subnet`.
-/// Other keys are ignored.
+/// Other keys are ignored. Sensitivity and sector are read from the
+/// default [`SiteFields`] first; see [`site_with`].
 pub fn site(record: Record, _columns: &Columns) -> Result<(Site, Vec<Problem>), Problem> {
+    site_with(record, &SiteFields::default(), &Ladder::default())
+}
+
+/// Like [`site`], with the `[sites.fields]` sources for sensitivity and
+/// sector (tried before the site's own columns) and the ladder a list
+/// source's levels are picked by.
+pub fn site_with(
+    record: Record,
+    fields: &SiteFields,
+    ladder: &Ladder,
+) -> Result<(Site, Vec<Problem>), Problem> {
     let snippet = record.snippet.clone();
     let mut problems = Vec::new();
     let mut site = Site {
@@ -597,6 +791,14 @@ pub fn site(record: Record, _columns: &Columns) -> Result<(Site, Vec<Problem>), 
             Ok(t) => *slot = t,
             Err(label) => problems.push(invalid(key, value, label)),
         }
+    }
+    if let Some(level) = from_sources(&record.entries, &fields.sensitivity, |t| {
+        ladder.rank(t).is_some()
+    }) {
+        site.sensitivity = Some(level);
+    }
+    if let Some(sector) = from_sources(&record.entries, &fields.sector, |_| true) {
+        site.sector = Some(sector);
     }
     match id {
         Some(id) => {
@@ -720,6 +922,82 @@ mod tests {
         assert!(p.is_empty());
         assert_eq!(a.id(), None);
         assert_eq!(a.text(AssetField::Site).unwrap().value, "HQ");
+    }
+
+    #[test]
+    fn netbox_export_headers() {
+        let text = "cam-01,Active,Whitehall,CCTV Camera,Hikvision,DS-2CD2143G2-I,10.20.0.11/24,7";
+        let row = |tag: RawValue| {
+            record(
+                text,
+                &[
+                    ("Name", s("cam-01")),
+                    ("Status", s("Active")),
+                    ("Site", s("Whitehall")),
+                    ("Role", s("CCTV Camera")),
+                    ("Manufacturer", s("Hikvision")),
+                    ("Type", s("DS-2CD2143G2-I")),
+                    ("IP Address", s("10.20.0.11/24")),
+                    ("ID", RawValue::Number("7".into())),
+                    ("Asset tag", tag),
+                ],
+            )
+        };
+        let columns = Columns::default();
+        let mut mapper = Mapper::new(&columns);
+        let (a, p) = mapper.asset(row(RawValue::Null));
+        assert!(p.is_empty());
+        let at = |f| {
+            let v = a.get(f).unwrap();
+            (v.value.display(), &text[v.span.clone()])
+        };
+        assert_eq!(at(AssetField::Id), ("cam-01".into(), "cam-01"));
+        assert_eq!(at(AssetField::Hostname), ("cam-01".into(), "cam-01"));
+        assert_eq!(at(AssetField::Kind), ("camera".into(), "CCTV Camera"));
+        assert_eq!(
+            at(AssetField::Model),
+            ("DS-2CD2143G2-I".into(), "DS-2CD2143G2-I")
+        );
+        assert_eq!(at(AssetField::Ip), ("10.20.0.11".into(), "10.20.0.11"));
+        assert_eq!(a.extra("ID").unwrap().value, "7");
+        // With an asset tag, that is the id (the span of "7" stands in here).
+        let (a, _) = mapper.asset(row(s("7")));
+        assert_eq!(a.id(), Some("7"));
+        // Old NetBox wrote an empty asset tag as an em dash.
+        let (a, _) = mapper.asset(row(s("—")));
+        assert_eq!(a.id(), Some("cam-01"));
+        assert_eq!(a.text(AssetField::Hostname).unwrap().value, "cam-01");
+
+        // Without `Role`, a register's `Type` is the kind, as before.
+        let r = record(
+            "cam-01,IP Camera,Hikvision",
+            &[
+                ("Name", s("cam-01")),
+                ("Type", s("IP Camera")),
+                ("Manufacturer", s("Hikvision")),
+            ],
+        );
+        let (a, _) = asset(r, &columns);
+        assert_eq!(a.text(AssetField::Kind).unwrap().value, "camera");
+        assert_eq!(a.id(), None);
+    }
+
+    #[test]
+    fn custom_fields_fill_their_field_and_stay_extra() {
+        let text = "V5.7.3,4";
+        let r = record(
+            text,
+            &[
+                ("custom_fields.firmware", s("V5.7.3")),
+                ("custom_fields.rack_unit", s("4")),
+            ],
+        );
+        let (a, p) = asset(r, &Columns::default());
+        assert!(p.is_empty());
+        let fw = a.get(AssetField::Firmware).unwrap();
+        assert_eq!(&text[fw.span.clone()], "V5.7.3");
+        assert_eq!(a.extra("custom_fields.firmware").unwrap().value, "V5.7.3");
+        assert_eq!(a.extra("custom_fields.rack_unit").unwrap().value, "4");
     }
 
     #[test]
@@ -904,5 +1182,64 @@ mod tests {
             super::site(r, &Columns::default()).unwrap_err().code,
             Code::MissingId
         );
+    }
+
+    #[test]
+    fn site_sources() {
+        let m = |pairs: Vec<(&str, RawValue, Span)>| {
+            RawValue::Map(
+                pairs
+                    .into_iter()
+                    .map(|(k, v, at)| (Spanned::new(k.to_string(), 0..0), Spanned::new(v, at)))
+                    .collect(),
+            )
+        };
+        let text = "wh Whitehall defence london secret official";
+        let custom = m(vec![("sensitivity", RawValue::Null, 0..0)]);
+        let group = m(vec![
+            ("name", s("Defence"), 0..0),
+            ("slug", s("defence"), 13..20),
+        ]);
+        let tags = RawValue::List(vec![
+            Spanned::new(s("london"), 21..27),
+            Spanned::new(s("secret"), 28..34),
+            Spanned::new(s("official"), 35..43),
+        ]);
+        let at = |v: RawValue| Spanned::new(v, 0..0);
+        let r = Record {
+            line: 1,
+            span: 0..text.len(),
+            entries: vec![
+                (Spanned::new("id".into(), 0..0), Spanned::new(s("wh"), 0..2)),
+                (Spanned::new("custom_fields".into(), 0..0), at(custom)),
+                (Spanned::new("group".into(), 0..0), at(group)),
+                (Spanned::new("tags".into(), 0..0), at(tags)),
+                (
+                    Spanned::new("sector".into(), 0..0),
+                    Spanned::new(s("x"), 0..0),
+                ),
+            ],
+            snippet: Snippet::whole("t".into(), Arc::from(text)),
+        };
+        // Defaults: a null custom field gives nothing; the `sector` column does.
+        let (site, p) = site_with(r.clone(), &SiteFields::default(), &Ladder::default()).unwrap();
+        assert!(p.is_empty());
+        assert_eq!(site.sensitivity, None);
+        assert_eq!(site.sector.unwrap().value, "x");
+        let fields = SiteFields {
+            sensitivity: vec!["custom_fields.sensitivity".into(), "tags".into()],
+            sector: vec!["custom_fields.sector".into(), "group.slug".into()],
+        };
+        let (site, _) = site_with(r, &fields, &Ladder::default()).unwrap();
+        // The first tag that is a level; the group's slug, over the column.
+        let level = site.sensitivity.unwrap();
+        assert_eq!((&*level.value, &text[level.span]), ("secret", "secret"));
+        let sector = site.sector.unwrap();
+        assert_eq!((&*sector.value, &text[sector.span]), ("defence", "defence"));
+        assert!(check_source("group.slug").is_ok());
+        assert!(check_source("Security Level").is_ok());
+        assert!(check_source("custom_fields.").is_err());
+        assert!(check_source("group.color").is_err());
+        assert!(check_source("site.slug").is_err());
     }
 }

@@ -31,6 +31,9 @@ pub struct SiteIndex {
     resolved: Vec<Resolved>,
     by_id: HashMap<String, usize>,
     by_folded_id: HashMap<String, usize>,
+    /// Site names, ignoring case: a NetBox device CSV export names the
+    /// site, where its API gives the slug the sites are keyed by.
+    by_folded_name: HashMap<String, usize>,
     /// Every site's ranges: (range, site, index into the site's `cidrs`),
     /// most specific first.
     networks: Vec<(IpNet, usize, usize)>,
@@ -102,6 +105,12 @@ impl SiteIndex {
             })
             .collect();
 
+        let mut by_folded_name = HashMap::new();
+        for (i, site) in sites.iter().enumerate() {
+            if let Some(name) = &site.name {
+                by_folded_name.entry(name.value.to_lowercase()).or_insert(i);
+            }
+        }
         let mut networks = Vec::new();
         for (i, site) in sites.iter().enumerate() {
             for (n, cidr) in site.cidrs.iter().enumerate() {
@@ -131,6 +140,7 @@ impl SiteIndex {
             sites: Vec::new(),
             by_id,
             by_folded_id,
+            by_folded_name,
             networks,
         };
         let mut reported_cycles = std::collections::HashSet::new();
@@ -202,12 +212,15 @@ impl SiteIndex {
         (index, findings)
     }
 
-    /// Finds a site by id: exactly, else ignoring case.
+    /// Finds a site by id: exactly, else ignoring case, else by its name
+    /// ignoring case.
     pub fn find(&self, id: &str) -> Option<usize> {
         let id = id.trim();
+        let folded = id.to_lowercase();
         self.by_id
             .get(id)
-            .or_else(|| self.by_folded_id.get(&id.to_lowercase()))
+            .or_else(|| self.by_folded_id.get(&folded))
+            .or_else(|| self.by_folded_name.get(&folded))
             .copied()
     }
 
@@ -348,6 +361,13 @@ mod tests {
         );
         assert!(findings.is_empty());
         let r1 = index.find("r1").unwrap();
+        // A site's name finds it too, when no id is that.
+        let mut named = site("wh", None, None, None);
+        named.name = Some(Spanned::new("Whitehall".into(), 0..0));
+        let (by_name, _) =
+            SiteIndex::build(vec![named, site("X", None, None, None)], &Ladder::default());
+        assert_eq!(by_name.find("WHITEHALL"), Some(0));
+        assert_eq!(by_name.find("x"), Some(1));
         assert_eq!(index.resolved(r1).sensitivity, Some((3, 0)));
         assert_eq!(index.resolved(r1).sectors, ["health", "defence"]);
         assert_eq!(index.get(r1, SiteField::Sector), None);

@@ -34,6 +34,7 @@ use crate::source::{Snippet, Span, Spanned};
 mod ansible;
 pub mod cyclonedx;
 pub(crate) mod json;
+mod netbox;
 mod toml;
 mod yaml;
 
@@ -147,6 +148,11 @@ pub const SHAPES: &[Shape] = &[
         name: "cyclonedx",
         recognise: cyclonedx::recognise,
         emit: cyclonedx::emit,
+    },
+    Shape {
+        name: "netbox",
+        recognise: netbox::recognise,
+        emit: netbox::emit,
     },
     Shape {
         name: "ansible-inventory",
