@@ -81,7 +81,7 @@ pub struct Args {
     /// Print findings only, no summary line.
     #[arg(long, short = 'q')]
     pub quiet: bool,
-    /// Format of standard input (csv, tsv, yaml, json, toml, xlsx, nmap, jsonl).
+    /// Format of standard input (csv, tsv, yaml, json, toml, xlsx, nmap, jsonl, ansible).
     #[arg(long, value_name = "FORMAT")]
     pub stdin_format: Option<String>,
     /// Name to show for standard input (its extension picks the format).
@@ -384,7 +384,7 @@ fn inputs(args: &Args, config: &Config, root: &std::path::Path) -> Result<Vec<In
                     "args::unknown-format",
                     format!("`{f}` is not an input format"),
                 )
-                .with_help("formats: csv, tsv, yaml, json, toml, xlsx, nmap, jsonl")
+                .with_help("formats: csv, tsv, yaml, json, toml, xlsx, nmap, jsonl, ansible")
             })?),
             None => Format::detect(&name, &[]),
         };
@@ -394,7 +394,7 @@ fn inputs(args: &Args, config: &Config, root: &std::path::Path) -> Result<Vec<In
                 "cannot tell the format of standard input",
             )
             .with_help(
-                "pass --stdin-format csv|tsv|yaml|json|toml|xlsx|nmap|jsonl, or a --stdin-name with an extension",
+                "pass --stdin-format csv|tsv|yaml|json|toml|xlsx|nmap|jsonl|ansible, or a --stdin-name with an extension",
             )
             .into());
         };

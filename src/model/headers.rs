@@ -10,6 +10,10 @@ use crate::model::schema::AssetField;
 /// The header → field table, keyed by [`normalize`]d header and sorted by
 /// key (a test checks), so no header can mean two fields.
 pub const SYNONYMS: &[(&str, AssetField)] = &[
+    // Ansible fact names, as playbook-written registers head their columns
+    // (`ansible_host` is not here: it may be a name; the inventory readers
+    // map it to `ip` only when it is an address).
+    ("ansibledefaultipv4address", AssetField::Ip),
     ("assetid", AssetField::Id),
     ("assetno", AssetField::Id),
     ("assetnumber", AssetField::Id),
@@ -41,6 +45,7 @@ pub const SYNONYMS: &[(&str, AssetField)] = &[
     ("installdate", AssetField::Installed),
     ("installed", AssetField::Installed),
     ("internetfacing", AssetField::InternetFacing),
+    ("inventoryhostname", AssetField::Hostname),
     ("ip", AssetField::Ip),
     ("ipaddress", AssetField::Ip),
     ("ipv4", AssetField::Ip),
@@ -225,6 +230,8 @@ mod tests {
             ("Custodian", AssetField::Owner),
             ("Device Type", AssetField::Kind),
             ("Equipment", AssetField::Kind),
+            ("inventory_hostname", AssetField::Hostname),
+            ("ansible_default_ipv4.address", AssetField::Ip),
         ];
         for (h, f) in cases {
             assert_eq!(c.field_for(h), Some(f), "{h}");

@@ -12,6 +12,7 @@ use crate::diag::Code;
 use crate::model::Record;
 use crate::source::{Snippet, Span};
 
+pub mod ansible;
 pub mod csv;
 pub mod cyclonedx_xml;
 pub mod decode;
@@ -42,6 +43,8 @@ pub enum Format {
     JsonLines,
     /// CycloneDX XML BOM (`<bom xmlns="http://cyclonedx.org/schema/bom/1.x">`).
     CycloneDx,
+    /// Ansible INI inventory (a YAML inventory is [`Format::Yaml`]).
+    Ansible,
 }
 
 /// One row of the detection table.
@@ -50,7 +53,9 @@ pub struct FormatInfo {
     pub format: Format,
     /// Its name for `--stdin-format`.
     pub name: &'static str,
-    /// File extensions (lowercase, no dot).
+    /// File extensions (lowercase, no dot); an entry starting with `/` is
+    /// a whole file name without a dot (`/hosts`), for formats whose files
+    /// go by a conventional name.
     pub extensions: &'static [&'static str],
     /// What the file's first bytes must look like, given its extension,
     /// when the extension alone does not tell (an nmap `.xml` holds
@@ -114,6 +119,12 @@ pub const FORMATS: &[FormatInfo] = &[
         sniff: None,
     },
     FormatInfo {
+        format: Format::Ansible,
+        name: "ansible",
+        extensions: &["ini", "/hosts", "/inventory"],
+        sniff: Some(|ext, head| ansible::ini::sniff(ext != "ini", head)),
+    },
+    FormatInfo {
         format: Format::Xlsx,
         name: "xlsx",
         extensions: &["xlsx", "xlsm", "xls", "ods"],
@@ -140,7 +151,7 @@ impl Format {
 
     /// Detects a file's format from its path and first bytes.
     pub fn detect(path: &str, head: &[u8]) -> Option<Format> {
-        let ext = path.rsplit_once('.')?.1.to_ascii_lowercase();
+        let ext = extension(path);
         FORMATS
             .iter()
             .filter(|f| f.extensions.contains(&ext.as_str()))
@@ -172,7 +183,19 @@ impl Format {
             Format::Nmap => &nmap::NmapReader,
             Format::JsonLines => &jsonl::JsonLinesReader,
             Format::CycloneDx => &cyclonedx_xml::CycloneDxXmlReader,
+            Format::Ansible => &ansible::AnsibleReader,
         }
+    }
+}
+
+/// What [`FORMATS`] matches a file name by: its extension, lowercase, or
+/// for a name without a dot, `/` and the name (`inventory.ini` → `ini`,
+/// `hosts` → `/hosts`).
+fn extension(path: &str) -> String {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    match name.rsplit_once('.') {
+        Some((_, ext)) => ext.to_ascii_lowercase(),
+        None => format!("/{}", name.to_ascii_lowercase()),
     }
 }
 
@@ -200,13 +223,10 @@ pub const HEAD_LEN: u64 = 16 * 1024;
 pub fn head(path: &std::path::Path) -> Vec<u8> {
     use std::io::Read;
     let mut head = Vec::new();
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
+    let ext = extension(&path.to_string_lossy());
     let sniffed = FORMATS
         .iter()
-        .any(|f| f.sniff.is_some() && ext.as_deref().is_some_and(|e| f.extensions.contains(&e)));
+        .any(|f| f.sniff.is_some() && f.extensions.contains(&ext.as_str()));
     if !sniffed {
         return head;
     }

@@ -31,6 +31,7 @@ use crate::read::decode::{self, Decoded};
 use crate::read::{Event, Hint, Problem};
 use crate::source::{Snippet, Span, Spanned};
 
+mod ansible;
 pub mod cyclonedx;
 pub(crate) mod json;
 mod netbox;
@@ -152,6 +153,11 @@ pub const SHAPES: &[Shape] = &[
         name: "netbox",
         recognise: netbox::recognise,
         emit: netbox::emit,
+    },
+    Shape {
+        name: "ansible-inventory",
+        recognise: ansible::recognise,
+        emit: ansible::emit,
     },
 ];
 
