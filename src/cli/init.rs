@@ -136,6 +136,44 @@ fn classify(path: &Path, rel: &str, format: Format) -> Role {
     }
 }
 
+/// The sensitivities the site registers use that the default ladder does
+/// not know (as first written, in file order, each once).
+pub fn unknown_levels(dir: &Path, found: &[(String, Role)]) -> Vec<String> {
+    let ladder = Ladder::default();
+    let mut unknown: Vec<String> = Vec::new();
+    for (rel, _) in found.iter().filter(|(_, r)| *r == Role::Sites) {
+        let path = dir.join(rel);
+        let Some(format) = Format::detect(rel, &crate::read::head(&path)) else {
+            continue;
+        };
+        let Ok(file) = std::fs::File::open(&path) else {
+            continue;
+        };
+        let mut input = io::BufReader::new(file);
+        let columns = Default::default();
+        let _ = format
+            .reader()
+            .read(Arc::from(rel.as_str()), &mut input, &mut |event| {
+                let Event::Record(_, record) = event else {
+                    return;
+                };
+                let Ok((site, _)) = crate::read::fields::site(record, &columns) else {
+                    return;
+                };
+                if let Some(level) = site.sensitivity {
+                    let level = level.value.trim();
+                    if !level.is_empty()
+                        && ladder.rank(level).is_none()
+                        && !unknown.iter().any(|u| u.eq_ignore_ascii_case(level))
+                    {
+                        unknown.push(level.to_string());
+                    }
+                }
+            });
+    }
+    unknown
+}
+
 /// The `[files] include` globs for the registers found: per top directory
 /// and extension, `DIR/**/*.EXT` when every file of that extension under
 /// it is a register or site register, else the register files by name.
@@ -205,7 +243,9 @@ fn list(items: &[String]) -> String {
 }
 
 /// The starter config's text for what [`survey`] found.
-pub fn starter(found: &[(String, Role)]) -> String {
+/// `unknown_levels`: sensitivities the site registers use beyond the default
+/// ladder, to be placed in it by hand.
+pub fn starter(found: &[(String, Role)], unknown_levels: &[String]) -> String {
     let include = include_globs(found);
     let sites: Vec<String> = found
         .iter()
@@ -241,6 +281,12 @@ pub fn starter(found: &[(String, Role)]) -> String {
     t.push_str(
         "# The sensitivity ladder, lowest first: every site's sensitivity must be one of these.\n",
     );
+    if !unknown_levels.is_empty() {
+        t.push_str(&format!(
+            "# The site registers also use {}: add them in their place in this list.\n",
+            list(unknown_levels)
+        ));
+    }
     let ladder = Ladder::default();
     t.push_str(&format!("levels = {}\n\n", list(ladder.levels())));
 
@@ -302,7 +348,8 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let found = survey(&cwd);
-    let text = starter(&found);
+    let unknown = unknown_levels(&cwd, &found);
+    let text = starter(&found, &unknown);
     // What is written must load.
     Config::parse(name.clone().into(), &text, target.clone(), cwd.clone())?;
     std::fs::write(&target, &text)?;
@@ -337,6 +384,13 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
     } else {
         writeln!(out, "  [sites] files: {}", sites.join(", "))?;
     }
+    if !unknown.is_empty() {
+        writeln!(
+            out,
+            "  the site registers use sensitivities the default ladder lacks: {}; add them to [sites] levels, in order, before running check",
+            unknown.join(", ")
+        )?;
+    }
     writeln!(out, "  [policies] use: every builtin pack")?;
     writeln!(
         out,
@@ -367,7 +421,7 @@ mod tests {
                 "inventory.yaml"
             ]
         );
-        let text = starter(&found);
+        let text = starter(&found, &[]);
         let config = Config::parse(
             "assetlint.toml".into(),
             &text,
@@ -385,9 +439,10 @@ mod tests {
 
     #[test]
     fn nothing_found_still_loads() {
-        let text = starter(&[]);
+        let text = starter(&[], &["restricted".to_string()]);
         let config = Config::parse("a".into(), &text, "a".into(), ".".into()).unwrap();
         assert!(config.include.is_none() && config.site_files.is_empty());
+        assert!(text.contains("# The site registers also use [\"restricted\"]"));
         assert_eq!(glob_escape("a[1]*.csv"), "a[[]1[]][*].csv");
     }
 }
