@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
+use globset::{Glob, GlobMatcher, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -14,6 +14,8 @@ use crate::diag::invalid::toml_error;
 use crate::diag::{Code, Invalid, Severity};
 use crate::model::headers::Columns;
 use crate::model::schema::{AssetField, Ladder};
+use crate::read::fields::DateOrder;
+use crate::read::{Format, FORMATS};
 use crate::source::Snippet;
 
 /// The config file names looked for, in order, in each directory.
@@ -30,6 +32,7 @@ pub struct RawConfig {
     waivers: Option<RawWaivers>,
     severity: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
     workbooks: Option<RawWorkbooks>,
+    dates: Option<RawDates>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -40,9 +43,23 @@ struct RawWorkbooks {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct RawDates {
+    order: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFormat {
+    glob: Spanned<String>,
+    format: Spanned<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawFiles {
     include: Option<Vec<Spanned<String>>>,
     exclude: Option<Vec<Spanned<String>>>,
+    format: Option<Vec<RawFormat>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -95,6 +112,12 @@ pub struct Config {
     pub include: Option<GlobSet>,
     /// Files never to lint.
     pub exclude: GlobSet,
+    /// `[[files.format]]`: files whose format is named rather than
+    /// detected; the first glob that matches wins.
+    pub formats: Vec<(GlobMatcher, Format)>,
+    /// `[dates] order`: how `NN/NN/YYYY` dates are read (`None`: only
+    /// unambiguous ones are).
+    pub dates: Option<DateOrder>,
     /// Policies to apply (empty: the builtin packs).
     pub policies: Vec<PolicySource>,
     /// Site registers.
@@ -123,6 +146,8 @@ impl Config {
             base,
             include: None,
             exclude: GlobSet::empty(),
+            formats: Vec::new(),
+            dates: None,
             policies: Vec::new(),
             site_files: Vec::new(),
             ladder: Ladder::default(),
@@ -170,6 +195,54 @@ impl Config {
             config.include = Some(globs(&include, &snippet, &mut problems));
         }
         config.exclude = globs(&files.exclude.unwrap_or_default(), &snippet, &mut problems);
+        for entry in files.format.unwrap_or_default() {
+            let glob = Glob::new(entry.glob.get_ref()).map_err(|e| {
+                Invalid::at(
+                    "config::invalid-glob",
+                    format!("invalid glob `{}`", entry.glob.get_ref()),
+                    &snippet,
+                    entry.glob.span(),
+                    e.kind().to_string(),
+                )
+            });
+            let format = Format::from_name(entry.format.get_ref()).ok_or_else(|| {
+                Invalid::at(
+                    "config::unknown-format",
+                    format!("`{}` is not an input format", entry.format.get_ref()),
+                    &snippet,
+                    entry.format.span(),
+                    "unknown format",
+                )
+                .with_help(format!(
+                    "formats: {}",
+                    FORMATS
+                        .iter()
+                        .map(|f| f.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            });
+            match (glob, format) {
+                (Ok(glob), Ok(format)) => config.formats.push((glob.compile_matcher(), format)),
+                (glob, format) => problems.extend(glob.err().into_iter().chain(format.err())),
+            }
+        }
+
+        if let Some(order) = raw.dates.and_then(|d| d.order) {
+            match DateOrder::from_name(order.get_ref()) {
+                Some(o) => config.dates = Some(o),
+                None => problems.push(
+                    Invalid::at(
+                        "config::invalid-date-order",
+                        format!("`{}` is not a date order", order.get_ref()),
+                        &snippet,
+                        order.span(),
+                        "expected `day-first` or `month-first`",
+                    )
+                    .with_help("day-first: 03/04/2021 is 3 April (UK and most of the world); month-first: March 4 (US)"),
+                ),
+            }
+        }
 
         config.policies = raw
             .policies
@@ -296,6 +369,15 @@ impl Config {
             .collect()
     }
 
+    /// The format `[[files.format]]` names for a file, given its path
+    /// relative to [`Config::base`] (`/`-separated).
+    pub fn format_for(&self, relative: &str) -> Option<Format> {
+        self.formats
+            .iter()
+            .find(|(glob, _)| glob.is_match(relative))
+            .map(|(_, f)| *f)
+    }
+
     /// Finds the config file: `assetlint.toml` or `.assetlint.toml` in `start`
     /// or a parent, stopping at the repository root (a directory with `.git`).
     pub fn find(start: &Path) -> Option<PathBuf> {
@@ -401,6 +483,34 @@ mod tests {
         )
         .unwrap();
         assert_eq!(config.ladder.rank("HIGH"), Some(1));
+    }
+
+    #[test]
+    fn format_overrides_and_date_order() {
+        let text = "[dates]\norder = \"month-first\"\n[[files.format]]\nglob = \"exports/*.txt\"\nformat = \"csv\"\n[[files.format]]\nglob = \"exports/**\"\nformat = \"TSV\"\n";
+        let config = parse(text).unwrap();
+        assert_eq!(config.dates, Some(DateOrder::MonthFirst));
+        assert_eq!(config.format_for("exports/a.txt"), Some(Format::Csv));
+        assert_eq!(config.format_for("exports/b.dat"), Some(Format::Tsv));
+        assert_eq!(config.format_for("a.txt"), None);
+    }
+
+    #[test]
+    fn unknown_format_and_date_order_are_errors_at_their_values() {
+        let text = "[dates]\norder = \"us\"\n[[files.format]]\nglob = \"*.txt\"\nformat = \"excel\"\n[[files.format]]\nglob = \"a/[\"\nformat = \"csv\"\n";
+        let err = parse(text).unwrap_err();
+        let shown: Vec<(&str, &str)> = err
+            .iter()
+            .map(|e| (e.code, &text[e.at.clone().unwrap().1]))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("config::unknown-format", "\"excel\""),
+                ("config::invalid-glob", "\"a/[\""),
+                ("config::invalid-date-order", "\"us\""),
+            ]
+        );
     }
 
     #[test]

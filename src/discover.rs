@@ -1,6 +1,11 @@
 //! Discover: which files to lint. Directories are walked with the `ignore`
 //! crate (honouring `.gitignore`, skipping hidden files), then filtered by
 //! the config's include and exclude globs.
+//!
+//! A file's format is the one the first matching `[[files.format]]` glob
+//! names (matched, like include and exclude, against the path relative to
+//! the config's directory), else the one [`Format::detect`] finds from its
+//! extension and first bytes.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -98,7 +103,7 @@ pub fn discover(
             return;
         }
         let display: Arc<str> = display_path(&abs, root).into();
-        let format = Format::detect(&display, &crate::read::head(&path));
+        let format = detect(config, &path, &display);
         out.push(Target {
             path,
             display,
@@ -134,7 +139,7 @@ pub fn discover(
             }
             let included = match &config.include {
                 Some(include) => include.is_match(&rel),
-                None => Format::detect(&rel, &crate::read::head(&file)).is_some(),
+                None => detect(config, &file, &rel).is_some(),
             };
             if included {
                 push(file, &mut out);
@@ -142,6 +147,14 @@ pub fn discover(
         }
     }
     out
+}
+
+/// The format of the file at `path`, shown as `name`: named by
+/// `[[files.format]]`, else detected.
+pub fn detect(config: &Config, path: &Path, name: &str) -> Option<Format> {
+    config
+        .format_for(&relative(path, &config.base))
+        .or_else(|| Format::detect(name, &crate::read::head(path)))
 }
 
 /// `path` relative to `base`, `/`-separated, for glob matching.

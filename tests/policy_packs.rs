@@ -4,7 +4,7 @@
 
 use assetlint::model::schema::Ladder;
 use assetlint::policy::builtin::BUILTIN_PACKS;
-use assetlint::policy::{load, test};
+use assetlint::policy::{lint, load, test};
 use assetlint::resolve::catalog::Catalog;
 
 #[test]
@@ -17,21 +17,27 @@ fn builtin_pack_cases_pass() {
         let policy = load::load(format!("builtin:{name}").into(), text, &ladder)
             .unwrap_or_else(|e| panic!("builtin:{name} does not load: {e:?}"));
         assert!(!policy.tests.is_empty(), "builtin:{name} has no test cases");
+        let problems = lint::lint(&policy, &catalog, &ladder);
+        assert!(problems.is_empty(), "builtin:{name}: {problems:?}");
+        for case in &policy.tests {
+            let problems = test::validate(&policy, case);
+            assert!(problems.is_empty(), "builtin:{name}: {problems:?}");
+        }
         for rule in &policy.rules {
             let local = rule.id.rsplit('/').next().unwrap_or_default();
             assert!(
-                policy
-                    .tests
+                policy.tests.iter().any(|c| c
+                    .expect
                     .iter()
-                    .any(|c| c.expect.iter().any(|e| e == local || *e == rule.id)),
+                    .any(|e| e.get_ref() == local || *e.get_ref() == rule.id)),
                 "no case of builtin:{name} expects {} to fire",
                 rule.id
             );
             assert!(
-                policy
-                    .tests
+                policy.tests.iter().any(|c| c
+                    .expect_not
                     .iter()
-                    .any(|c| c.expect_not.iter().any(|e| e == local || *e == rule.id)),
+                    .any(|e| e.get_ref() == local || *e.get_ref() == rule.id)),
                 "no case of builtin:{name} expects {} not to fire",
                 rule.id
             );

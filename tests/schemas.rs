@@ -94,12 +94,15 @@ fn config_schema_rejects_misspelt_keys_and_values() {
         "[severity]\n\"uk-gov/x\" = \"fatal\"\n",
         "[policies]\nuse = [\"builtin:englnd\"]\n",
         "[workbooks]\nsheet = [\"A\"]\n",
+        "[[files.format]]\nglb = \"*.txt\"\nformat = \"csv\"\n",
+        "[[files.format]]\nglob = \"*.txt\"\nformat = \"excel\"\n",
+        "[dates]\norder = \"us\"\n",
     ];
     for text in bad {
         let value = to_json(&toml::Value::Table(toml::from_str(text).unwrap()));
         assert!(!schema.is_valid(&value), "accepted:\n{text}");
     }
-    let good = "[policies]\nuse = [\"builtin:uk-gov\", \"policies/local.toml\"]\n[severity]\n\"assetlint/unknown-vendor\" = \"off\"\n";
+    let good = "[[files.format]]\nglob = \"exports/*.txt\"\nformat = \"TSV\"\n[dates]\norder = \"month-first\"\n[policies]\nuse = [\"builtin:uk-gov\", \"policies/local.toml\"]\n[severity]\n\"assetlint/unknown-vendor\" = \"off\"\n";
     let value = to_json(&toml::Value::Table(toml::from_str(good).unwrap()));
     assert!(errors(&schema, &value).is_empty());
 }
@@ -123,6 +126,11 @@ fn config_schema_lists_the_builtin_packs_and_asset_fields() {
     assert_eq!(
         schema["$defs"]["columns"]["propertyNames"]["enum"],
         json!(fields)
+    );
+    let formats: Vec<&str> = assetlint::read::FORMATS.iter().map(|f| f.name).collect();
+    assert_eq!(
+        schema["$defs"]["format"]["properties"]["format"]["anyOf"][0]["enum"],
+        json!(formats)
     );
 }
 
@@ -163,6 +171,32 @@ fn policies_validate() {
     assert!(!schema.is_valid(&bad));
     let bad = json!({ "policy": { "id": "p" }, "test": [{ "name": "n", "expects": ["r"] }] });
     assert!(!schema.is_valid(&bad));
+}
+
+#[test]
+fn policy_test_files_validate() {
+    let schema = validator("policy-test.schema.json");
+    let files = cli_files("local_test.toml");
+    assert!(!files.is_empty());
+    for file in files {
+        // Even the malformed case's problems (a misspelt rule id, a bad date
+        // in an asset) are beyond what a schema says.
+        let errs = errors(&schema, &toml_file(&file));
+        assert!(errs.is_empty(), "{}: {errs:#?}", file.display());
+    }
+    let bad = json!({ "test": [{ "name": "n", "asset": [] }] });
+    assert!(!schema.is_valid(&bad));
+    let bad = json!({ "policy": { "id": "p" }, "test": [] });
+    assert!(!schema.is_valid(&bad));
+    // The test table is the policy schema's, copied.
+    let read = |name: &str| -> Value {
+        serde_json::from_str(&fs::read_to_string(root().join("schemas").join(name)).unwrap())
+            .unwrap()
+    };
+    assert_eq!(
+        read("policy-test.schema.json")["$defs"]["test"],
+        read("policy.schema.json")["$defs"]["test"]
+    );
 }
 
 #[test]

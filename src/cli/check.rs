@@ -436,13 +436,13 @@ fn read_sites(
     let mut fatal = Vec::new();
     for path in &config.site_files {
         let name: Arc<str> = display_path(path, root).into();
-        let Some(format) = Format::detect(&name, &crate::read::head(path)) else {
+        let Some(format) = discover::detect(config, path, &name) else {
             fatal.push(
                 Invalid::plain(
                     "sites::unknown-format",
                     format!("cannot tell the format of site register {name}"),
                 )
-                .with_help("site registers are .csv, .tsv, .yaml, .yml, .json, .toml, .xlsx, .xlsm, .xls or .ods files"),
+                .with_help("site registers are .csv, .tsv, .yaml, .yml, .json, .toml, .xlsx, .xlsm, .xls or .ods files, or name the file's format in assetlint.toml with [[files.format]]"),
             );
             continue;
         };
@@ -557,7 +557,7 @@ fn lint(
 ) {
     let mut warned_sites = false;
     let mut findings = Vec::new();
-    let mut mapper = fields::Mapper::new(&config.columns);
+    let mut mapper = fields::Mapper::new(&config.columns).with_dates(config.dates);
     let chosen_sheets;
     let reader: &dyn Reader = match (format, &config.sheets) {
         (Format::Xlsx, Some(sheets)) => {

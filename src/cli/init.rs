@@ -15,8 +15,8 @@
 //! extension (`registers/**/*.csv`) when every such file there is a
 //! register, else the files by name; the site registers `[sites] files`.
 //! The builtin packs are listed in `[policies] use`, each with its title,
-//! and `[columns]`, `[severity]`, `[waivers]` and `[workbooks]` are shown as
-//! commented examples. The text is checked to load as a config before it is
+//! and `[columns]`, `[severity]`, `[waivers]`, `[workbooks]`, `[dates]` and
+//! `[[files.format]]` are shown as commented examples. The text is checked to load as a config before it is
 //! written. An existing config is kept unless `--force` is given.
 
 use std::collections::BTreeMap;
@@ -322,7 +322,14 @@ pub fn starter(found: &[(String, Role)], unknown_levels: &[String]) -> String {
          # files = [\"waivers.toml\"]\n\n\
          # Read only these sheets of workbook registers (globs, any case).\n\
          # [workbooks]\n\
-         # sheets = [\"CCTV*\", \"Register\"]\n",
+         # sheets = [\"CCTV*\", \"Register\"]\n\n\
+         # How dates written NN/NN/YYYY are read: \"day-first\" (UK) or \"month-first\" (US).\n\
+         # [dates]\n\
+         # order = \"day-first\"\n\n\
+         # Read the files a glob matches as a format, whatever their extension.\n\
+         # [[files.format]]\n\
+         # glob = \"exports/*.txt\"\n\
+         # format = \"csv\"\n",
     );
     t
 }

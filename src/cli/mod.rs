@@ -15,6 +15,7 @@ use crate::policy::load::{self, Policy};
 pub mod check;
 pub mod explain;
 pub mod init;
+pub mod policy;
 pub mod rules;
 pub mod vendors;
 
@@ -33,6 +34,8 @@ pub struct Cli {
 enum Command {
     /// Lint asset files and directories (default: the config's include globs, else `.`).
     Check(check::Args),
+    /// Policy authoring: run policy test cases, validate policy files.
+    Policy(policy::Args),
     /// List the rules of the loaded policies: id, severity, effective date, deadline, summary.
     Rules(rules::Args),
     /// Which catalog vendor a name, model, MAC address or banner resolves to, and why.
@@ -117,6 +120,7 @@ pub fn main() -> ExitCode {
             let color = args.color;
             (check::run(args), color)
         }
+        Command::Policy(args) => (policy::run(args), ColorChoice::Auto),
         Command::Rules(args) => (rules::run(args), ColorChoice::Auto),
         Command::Vendors(args) => (vendors::run(args), ColorChoice::Auto),
         Command::Explain(args) => (explain::run(args), ColorChoice::Auto),

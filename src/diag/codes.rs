@@ -39,6 +39,10 @@ macro_rules! codes {
 }
 
 codes! {
+    /// A date that reads as two days, day first or month first.
+    AmbiguousDate = ("ambiguous-date", Warning,
+        "A date could be read day first or month first",
+        "say how the registers write dates in assetlint.toml: [dates] order = \"day-first\" (03/04/2021 is 3 April) or \"month-first\" (March 4), or write YYYY-MM-DD"),
     /// A baseline entry whose finding is no longer found.
     BaselineFixed = ("baseline-fixed", Note,
         "A baselined finding is no longer found",
@@ -94,7 +98,7 @@ codes! {
     /// A file matched the include globs but no reader understands it.
     UnknownFormat = ("unknown-format", Error,
         "No reader understands this file",
-        "exclude it in [files] exclude, or give it an extension assetlint reads (.csv .tsv .yaml .yml .json .toml .xlsx .xlsm .xls .ods)"),
+        "name its format in assetlint.toml ([[files.format]] glob = \"…\", format = \"csv\"), exclude it in [files] exclude, or give it an extension assetlint reads (.csv .tsv .yaml .yml .json .toml .xlsx .xlsm .xls .ods)"),
     /// A site's sensitivity is not a level of the ladder.
     UnknownLevel = ("unknown-level", Error,
         "A site's sensitivity is not a level of the ladder",

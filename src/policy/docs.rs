@@ -221,8 +221,8 @@ pub enum Expectation {
 
 /// The test cases of `policy` that name `rule` in `expect` or `expect_not`.
 pub fn cases_for<'a>(policy: &'a Policy, rule: &Rule) -> Vec<(Expectation, &'a Case)> {
-    let names = |list: &[String]| {
-        list.iter().any(|id| {
+    let names = |list: &[toml::Spanned<String>]| {
+        list.iter().map(|id| id.get_ref()).any(|id| {
             *id == rule.id
                 || rule
                     .id
@@ -388,7 +388,7 @@ pub fn rule_page(policy: &Policy, rule: &Rule) -> String {
                 out,
                 "\n### {}: {}\n\n```toml\n{}```",
                 verdict,
-                case.name,
+                case.name.get_ref(),
                 case_toml(case)
             );
         }

@@ -25,7 +25,7 @@ struct RawPolicy {
     #[serde(default)]
     rule: Vec<RawRule>,
     #[serde(default)]
-    test: Vec<crate::policy::test::Case>,
+    test: Vec<Spanned<crate::policy::test::Case>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -55,6 +55,16 @@ struct RawRule {
     effective: Option<Spanned<toml::value::Datetime>>,
     deadline: Option<Spanned<toml::value::Datetime>>,
     waivable: Option<bool>,
+}
+
+impl Rule {
+    /// The place in the policy file of a span of the `when` text.
+    pub fn when_place(&self, span: &Span) -> Span {
+        match &self.when_map {
+            Some(map) => map.map(span),
+            None => self.when_span.clone(),
+        }
+    }
 }
 
 /// A loaded policy.
@@ -109,6 +119,9 @@ pub struct Rule {
     pub source: Snippet,
     /// The rule's `when` value in the file.
     pub when_span: Span,
+    /// Maps spans in the `when` text to the file (`None` when the value
+    /// could not be mapped; then the whole value stands for any part).
+    pub when_map: Option<ContentMap>,
     /// The rule's `id` value in the file.
     pub id_span: Span,
     /// Whether the condition reads `site.*`.
@@ -213,6 +226,12 @@ pub fn load_all(
         }
     }
     check_unique(&policies, &mut problems);
+    if problems.is_empty() {
+        let catalog = crate::resolve::catalog::Catalog::builtin();
+        for policy in &policies {
+            problems.extend(crate::policy::lint::lint(policy, &catalog, ladder));
+        }
+    }
     if problems.is_empty() {
         Ok(policies)
     } else {
@@ -335,8 +354,8 @@ pub fn load(name: Arc<str>, text: &str, ladder: &Ladder) -> Result<Policy, Vec<I
             description: raw.policy.description,
             references: raw.policy.references,
             rules,
+            tests: crate::policy::test::located(raw.test, &snippet),
             source: snippet,
-            tests: raw.test,
         })
     } else {
         Err(problems)
@@ -396,6 +415,7 @@ fn compile_rule(
     }
     let when = when?;
     Some(Rule {
+        when_map,
         id,
         severity,
         severity_before_deadline,

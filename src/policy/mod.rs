@@ -4,5 +4,6 @@
 pub mod builtin;
 pub mod docs;
 pub mod expr;
+pub mod lint;
 pub mod load;
 pub mod test;

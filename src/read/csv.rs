@@ -6,10 +6,26 @@
 //! its exact place in the decoded file. Only the row being read is held in
 //! memory (rows are capped at [`MAX_ROW`] bytes, cells at [`MAX_CELL`]).
 //!
-//! - The first row that is not blank is the header; a first line `sep=;`
-//!   (as Excel writes) sets the delimiter and is skipped. A comma reader
-//!   switches to `;` when the header has more `;` than `,` (European Excel
-//!   exports).
+//! - **Delimiter.** A comma reader (`.csv`, and any file `[[files.format]]`
+//!   names `csv`) chooses its delimiter from the first [`SNIFF_ROWS`] rows
+//!   (at most [`SNIFF_BYTES`] of text, read ahead once, before any record):
+//!   a first line `sep=;` (as Excel writes) sets it and is skipped;
+//!   otherwise each of `,` `;` tab `|` splits the sample rows (quotes
+//!   honoured), and the one whose most common cell count is above 1 and
+//!   shared by the most rows wins (then the one giving more cells, then
+//!   that order). European Excel "CSV" exports use `;`, "Unicode text"
+//!   exports use tabs, mainframe and SAP extracts use `|`. A tab reader
+//!   (`.tsv`) always splits on tabs.
+//! - **Header row.** Spreadsheet exports often put a title row (`Asset
+//!   register – Northfield Council,,,`) and blank rows above the header. The
+//!   header is the row [`fields::header_row`] picks among the sample rows
+//!   (the one naming the most known asset fields, else the first with two
+//!   non-empty cells; the same rule the workbook reader uses), or else the
+//!   first row that is not blank. Rows above it are skipped without
+//!   records or problems.
+//! - **Trailing empty header cells** (`id,vendor,site,,,`) are not columns:
+//!   cells under them are ignored when empty, and a row may have any number
+//!   of extra empty cells at its end.
 //! - Each later row is one [`Record`]: `line` is the physical line where the
 //!   row starts, `span` the row without its line terminator, `snippet` the
 //!   row's text (several lines if a quoted cell holds newlines). Rows whose
@@ -40,17 +56,26 @@ use std::sync::Arc;
 use crate::diag::Code;
 use crate::model::{RawValue, Record};
 use crate::read::decode::{Fallback, StreamDecoder};
-use crate::read::{Event, Hint, Problem, Reader};
+use crate::read::{fields, Event, Hint, Problem, Reader};
 use crate::source::{Snippet, Spanned};
 
 /// Longest cell read, in bytes; a longer one is reported and ignored.
 pub const MAX_CELL: usize = 64 * 1024;
 /// Longest row read, in bytes; a longer one is reported and skipped.
 pub const MAX_ROW: usize = 1024 * 1024;
+/// How many rows at the start are looked at to choose the delimiter and
+/// find the header row.
+pub const SNIFF_ROWS: usize = 20;
+/// How much text at the start is looked at for the same, in bytes.
+pub const SNIFF_BYTES: usize = 64 * 1024;
+/// The delimiters a comma reader chooses from, preferred in this order on a
+/// tie.
+pub const DELIMITERS: &[u8] = b",;\t|";
 
 /// Reads delimiter-separated registers.
 pub struct CsvReader {
-    /// `,` or tab. A `,` reader also recognises `sep=` lines and `;` headers.
+    /// `,` or tab. A `,` reader also chooses among [`DELIMITERS`] (see the
+    /// module docs).
     pub delimiter: u8,
 }
 
@@ -219,8 +244,10 @@ struct State<'e> {
     name: Arc<str>,
     emit: &'e mut dyn FnMut(Event),
     delim: u8,
-    /// Whether the delimiter may still change (`sep=` line, `;` header).
-    sniff: bool,
+    /// Rows seen so far (blank ones too).
+    rows: usize,
+    /// Which row is the header (rows above it are skipped).
+    header_at: usize,
     header: Option<Header>,
     fallback_reported: bool,
 }
@@ -305,12 +332,19 @@ impl State<'_> {
         let snippet = Snippet::part(self.name.clone(), Arc::from(row_text), start, line);
         self.fallback_note(fallback, &snippet, start..start + content_end.max(1));
         let abs = |r: &Range<usize>| start + r.start..start + r.end;
-        if cells.iter().all(|c| c.value.is_empty()) {
+        let index = self.rows;
+        self.rows += 1;
+        if index < self.header_at || cells.iter().all(|c| c.value.is_empty()) {
             return;
         }
         let Some(header) = &self.header else {
-            let mut names: Vec<Spanned<String>> = Vec::with_capacity(cells.len());
-            for (i, c) in cells.iter().enumerate() {
+            // Trailing empty header cells are not columns.
+            let width = cells
+                .iter()
+                .rposition(|c| !c.value.is_empty())
+                .map_or(0, |i| i + 1);
+            let mut names: Vec<Spanned<String>> = Vec::with_capacity(width);
+            for (i, c) in cells.iter().take(width).enumerate() {
                 let span = abs(&c.span);
                 let name = if c.value.is_empty() {
                     format!("column {}", i + 1)
@@ -421,20 +455,35 @@ impl Reader for CsvReader {
         emit: &mut dyn FnMut(Event),
     ) -> std::io::Result<()> {
         let mut dec = StreamDecoder::new(input);
-        let mut st = State {
-            name,
-            emit,
-            delim: self.delimiter,
-            sniff: self.delimiter == b',',
-            header: None,
-            fallback_reported: false,
-        };
         // `buf[pos..]` is the text not yet read into rows; `base` is the file
         // offset of `buf[0]`, `line` the line at `pos`.
         let mut buf = String::new();
         let (mut pos, mut base, mut line) = (0usize, 0usize, 1usize);
         let mut eof = false;
         let mut literal = false;
+        // Read the sample the delimiter and header are chosen from.
+        let mut newlines = 0;
+        while !eof && newlines <= SNIFF_ROWS && buf.len() < SNIFF_BYTES {
+            let before = buf.len();
+            if !dec.read_chunk(&mut buf)? {
+                eof = true;
+            }
+            newlines += buf[before..].bytes().filter(|&b| b == b'\n').count();
+        }
+        let plan = plan(&buf, eof, self.delimiter, self.delimiter == b',');
+        if plan.skip > 0 {
+            pos = plan.skip;
+            line += 1;
+        }
+        let mut st = State {
+            name,
+            emit,
+            delim: plan.delim,
+            rows: 0,
+            header_at: plan.header_at,
+            header: None,
+            fallback_reported: false,
+        };
         loop {
             if eof && pos >= buf.len() {
                 return Ok(());
@@ -548,26 +597,6 @@ impl Reader for CsvReader {
                         pos += next;
                         continue;
                     }
-                    let row_text = &text[..content_end];
-                    if st.sniff {
-                        let t = row_text.trim();
-                        if let Some(d) = t.strip_prefix("sep=").filter(|d| d.len() == 1) {
-                            st.sniff = false;
-                            st.delim = d.as_bytes()[0];
-                            pos += next;
-                            line += 1;
-                            continue;
-                        }
-                        if !t.is_empty() && cells.iter().any(|c| !c.value.is_empty()) {
-                            st.sniff = false;
-                            let semis = row_text.bytes().filter(|&c| c == b';').count();
-                            let commas = row_text.bytes().filter(|&c| c == b',').count();
-                            if semis > commas {
-                                st.delim = b';';
-                                continue;
-                            }
-                        }
-                    }
                     st.row(text, base + pos, line, cells, content_end, dec.fallback());
                     line += lines;
                     pos += next;
@@ -575,6 +604,88 @@ impl Reader for CsvReader {
             }
         }
     }
+}
+
+/// How a file is to be read, chosen from its first rows.
+#[derive(Debug, PartialEq, Eq)]
+struct Plan {
+    delim: u8,
+    /// Bytes of a `sep=` line to skip (0: none).
+    skip: usize,
+    /// Which row (counting blank ones, after any `sep=` line) is the header.
+    header_at: usize,
+}
+
+/// Chooses the delimiter (when `sniff`) and the header row from `sample`,
+/// the text at the start of the file (`eof`: all of it).
+fn plan(sample: &str, eof: bool, delim: u8, sniff: bool) -> Plan {
+    let mut plan = Plan {
+        delim,
+        skip: 0,
+        header_at: 0,
+    };
+    let mut sniff = sniff;
+    if sniff {
+        let end = sample.find('\n');
+        let first = &sample[..end.unwrap_or(sample.len())];
+        let sep = first
+            .trim()
+            .strip_prefix("sep=")
+            .filter(|d| d.len() == 1 && d.bytes().all(|b| b.is_ascii_punctuation() || b == b'\t'));
+        if let (Some(d), true) = (sep, end.is_some() || eof) {
+            plan.delim = d.as_bytes()[0];
+            plan.skip = end.map_or(sample.len(), |e| e + 1);
+            sniff = false;
+        }
+    }
+    let text = &sample[plan.skip..];
+    if sniff {
+        // (rows sharing the most common count, that count, delimiter)
+        let mut best: Option<(usize, usize, u8)> = None;
+        for &d in DELIMITERS {
+            let counts: Vec<usize> = sample_rows(text, d, eof)
+                .iter()
+                .filter(|r| r.iter().any(|c| !c.is_empty()))
+                .map(Vec::len)
+                .collect();
+            let mut mode: Option<(usize, usize)> = None;
+            for &c in &counts {
+                let n = counts.iter().filter(|&&x| x == c).count();
+                if mode.is_none_or(|(mn, mc)| (n, c) > (mn, mc)) {
+                    mode = Some((n, c));
+                }
+            }
+            if let Some((n, c)) = mode.filter(|&(_, c)| c > 1) {
+                if best.is_none_or(|(bn, bc, _)| (n, c) > (bn, bc)) {
+                    best = Some((n, c, d));
+                }
+            }
+        }
+        if let Some((_, _, d)) = best {
+            plan.delim = d;
+        }
+    }
+    let rows = sample_rows(text, plan.delim, eof);
+    plan.header_at =
+        fields::header_row(rows.iter().map(|r| r.iter().map(String::as_str))).unwrap_or(0);
+    plan
+}
+
+/// The cell values of the whole rows at the start of `text` (at most
+/// [`SNIFF_ROWS`]), split on `delim`.
+fn sample_rows(text: &str, delim: u8, eof: bool) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut pos = 0;
+    while pos < text.len() && rows.len() < SNIFF_ROWS {
+        match scan_row(&text[pos..], delim, eof, false) {
+            Scan::Row { cells, next, .. } => {
+                rows.push(cells.into_iter().map(|c| c.value).collect());
+                pos += next;
+            }
+            Scan::More { .. } | Scan::Unclosed(_) => break,
+        }
+    }
+    rows
 }
 
 #[cfg(test)]
@@ -728,6 +839,65 @@ mod tests {
         assert_eq!(
             got,
             [r#"L2 id="1"@"1" vendor="Hik, Vision"@"Hik, Vision" site="S"@"S""#]
+        );
+    }
+
+    #[test]
+    fn delimiter_is_sniffed_from_the_first_rows() {
+        let d = |text: &str| plan(text, true, b',', true).delim;
+        // European Excel: `;`, with commas inside cells.
+        assert_eq!(d("id;vendor;site\n1;Hik, Vision;S\n2;Axis;T\n"), b';');
+        assert_eq!(d("id|vendor|site\n1|Axis, Inc.|S\n"), b'|');
+        assert_eq!(d("id\tvendor\tsite\n1\tAxis\tS\n"), b'\t');
+        // A comma file whose notes hold `;` now and then stays comma.
+        assert_eq!(
+            d("id,vendor,notes\n1,Axis,a;b\n2,Dahua,x\n3,Hikvision,c;d;e\n"),
+            b','
+        );
+        // A quoted `;` does not count.
+        assert_eq!(d("id,vendor\n1,\"a;b;c\"\n2,\"d;e;f\"\n"), b',');
+        // One column: nothing to choose, the reader's own stays.
+        assert_eq!(d("id\n1\n2\n"), b',');
+        // A tab reader does not sniff.
+        assert_eq!(plan("a;b;c\n", true, b'\t', false).delim, b'\t');
+        // `sep=` wins and is skipped.
+        assert_eq!(
+            plan("sep=|\na;b|c\n", true, b',', true),
+            Plan {
+                delim: b'|',
+                skip: 6,
+                header_at: 0
+            }
+        );
+    }
+
+    #[test]
+    fn title_rows_above_the_header_are_skipped() {
+        let src = "Asset register \u{2013} Northfield Council;;;\n;;;\n\
+                   Asset Tag;Make;Site Code;\nNBC-1;Axis;HQ;\n";
+        let got = read(b',', src.as_bytes());
+        assert_eq!(
+            got,
+            [r#"L4 Asset Tag="NBC-1"@"NBC-1" Make="Axis"@"Axis" Site Code="HQ"@"HQ""#]
+        );
+    }
+
+    #[test]
+    fn trailing_empty_columns_are_no_columns() {
+        let got = read(b',', b"id,vendor,,,\n1,Axis,,,\n2,Dahua\n3,Hik,,,,,,\n");
+        assert_eq!(
+            got,
+            [
+                r#"L2 id="1"@"1" vendor="Axis"@"Axis""#,
+                r#"L3 id="2"@"2" vendor="Dahua"@"Dahua""#,
+                r#"L4 id="3"@"3" vendor="Hik"@"Hik""#,
+            ]
+        );
+        // A value under an empty trailing header is still reported.
+        let got = read(b',', b"id,vendor,,\n1,Axis,,x\n");
+        assert_eq!(
+            got[0],
+            r#"! assetlint/malformed-row "x": 1 cell is beyond the last header, kept as `column N`"#
         );
     }
 

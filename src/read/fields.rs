@@ -6,13 +6,25 @@
 //!
 //! - text fields are trimmed; numbers and booleans are kept as written;
 //!   `kind` is normalised ([`kinds::normalize`]);
+//! - a **placeholder** stands for an empty value in every field, extra
+//!   column and site key, whatever the input format: see [`PLACEHOLDERS`]
+//!   (`N/A`, `-`, `(empty)`, `null`, …). The one exception is `vendor`,
+//!   kept as written: a declared `N/A` is a declaration the vendor check
+//!   reads (a device declared `N/A` whose MAC says Hikvision is an
+//!   `assetlint/vendor-mismatch`, as for `Generic` or `Unknown`);
 //! - a nested map with a `name` (or else `slug`) key stands for that text
 //!   (`site: {name: HQ}`, as NetBox exports write it);
 //! - `mac` and `capabilities` are lists: a list value, or a cell split on
 //!   `,` `;` `|` and whitespace, each item with its own span;
 //! - `installed` is a date: `YYYY-MM-DD`, `YYYY/MM/DD`, an ISO date-time
-//!   (its date part), or day first as `DD/MM/YYYY`, `DD-MM-YYYY`,
-//!   `DD.MM.YYYY` (the UK convention: `03/04/2021` is 3 April);
+//!   (its date part), `DD.MM.YYYY` (day first, as German and other
+//!   European registers write it), or `NN/NN/YYYY` / `NN-NN-YYYY`, whose
+//!   order `[dates] order` gives (`day-first`: `03/04/2021` is 3 April;
+//!   `month-first`: 4 March; a date impossible in that order is invalid).
+//!   Without `[dates] order`, such a date is read only when it can mean one
+//!   day (`13/04/2021`, `04/13/2021`, `01/01/2021`); one that could be two
+//!   (`03/04/2021`) is an [`Code::AmbiguousDate`] problem and the field
+//!   stays unset: it is never guessed;
 //! - `internet_facing` is a bool: `true/false`, `yes/no`, `y/n`, `1/0`;
 //! - a value that does not read as its field's type is an
 //!   [`Code::InvalidValue`] problem at the value, and the field stays unset.
@@ -31,15 +43,114 @@ use crate::model::{Asset, RawValue, Record, Site, Value};
 use crate::read::Problem;
 use crate::source::{Snippet, Span, Spanned};
 
-/// Maps a record's keys to canonical asset fields and parses their values.
+/// Maps a record's keys to canonical asset fields and parses their values
+/// (dates of unknown order: see the module docs).
 pub fn asset(record: Record, columns: &Columns) -> (Asset, Vec<Problem>) {
     Mapper::new(columns).asset(record)
+}
+
+/// Values that stand for "nothing here" in registers, compared after
+/// trimming and ignoring ASCII case: what spreadsheets, databases and
+/// people write in an empty cell. Deliberately short: `NA` is also a code
+/// (North America, a site), `none` a real answer (`capabilities: none`),
+/// `unknown` and `TBC` statements; those are read as written.
+pub const PLACEHOLDERS: &[&str] = &[
+    "-", "--", "\u{2013}", "\u{2014}", "n/a", "#n/a", "null", "(null)", "(empty)", "(blank)",
+    "(none)",
+];
+
+/// Whether a value is a [placeholder](PLACEHOLDERS) for an empty one.
+pub fn is_placeholder(text: &str) -> bool {
+    let t = text.trim();
+    PLACEHOLDERS.iter().any(|p| p.eq_ignore_ascii_case(t))
+}
+
+/// How many rows at the top of a register [`header_row`] compares by the
+/// names they hold.
+pub const HEADER_SEARCH_ROWS: usize = 20;
+
+/// Which row of a register is its header, given each row's cells as text
+/// (empty for an empty cell, or one that is not text, such as a number in
+/// a workbook). Title rows and blank rows above the header are passed over:
+///
+/// 1. among the first [`HEADER_SEARCH_ROWS`] rows, the one with the most
+///    cells that are known header names ([`Columns::field_for`] without
+///    `[columns]`), if it has at least two (the first such, on a tie);
+/// 2. else the first row with at least two non-empty cells;
+/// 3. else `None`.
+pub fn header_row<R, C, S>(rows: R) -> Option<usize>
+where
+    R: IntoIterator<Item = C>,
+    C: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let columns = Columns::default();
+    let mut named: Option<(usize, usize)> = None;
+    let mut wide = None;
+    for (i, row) in rows.into_iter().enumerate() {
+        if i >= HEADER_SEARCH_ROWS && wide.is_some() {
+            break;
+        }
+        let (mut cells, mut known) = (0, 0);
+        for cell in row {
+            let cell = cell.as_ref().trim();
+            if cell.is_empty() {
+                continue;
+            }
+            cells += 1;
+            if i < HEADER_SEARCH_ROWS && columns.field_for(cell).is_some() {
+                known += 1;
+            }
+        }
+        if cells >= 2 && wide.is_none() {
+            wide = Some(i);
+        }
+        if known >= 2 && named.is_none_or(|(k, _)| known > k) {
+            named = Some((known, i));
+        }
+    }
+    named.map(|(_, i)| i).or(wide)
+}
+
+/// The order of day and month in dates written `NN/NN/YYYY` (`[dates]
+/// order`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateOrder {
+    /// `DD/MM/YYYY`, as in the UK and most of the world.
+    DayFirst,
+    /// `MM/DD/YYYY`, as in the US.
+    MonthFirst,
+}
+
+impl DateOrder {
+    /// Its name in `[dates] order`.
+    pub fn name(self) -> &'static str {
+        match self {
+            DateOrder::DayFirst => "day-first",
+            DateOrder::MonthFirst => "month-first",
+        }
+    }
+
+    /// Looks an order up by its name in `[dates] order`.
+    pub fn from_name(name: &str) -> Option<DateOrder> {
+        [DateOrder::DayFirst, DateOrder::MonthFirst]
+            .into_iter()
+            .find(|o| o.name() == name)
+    }
+
+    fn pattern(self) -> &'static str {
+        match self {
+            DateOrder::DayFirst => "DD/MM/YYYY",
+            DateOrder::MonthFirst => "MM/DD/YYYY",
+        }
+    }
 }
 
 /// Maps the records of one file, remembering which field each key maps to:
 /// a register's rows all repeat the header's keys in the same order.
 pub struct Mapper<'a> {
     columns: &'a Columns,
+    dates: Option<DateOrder>,
     /// (key, field) by position in the record.
     cache: Vec<(String, Option<AssetField>)>,
 }
@@ -49,8 +160,16 @@ impl<'a> Mapper<'a> {
     pub fn new(columns: &'a Columns) -> Self {
         Mapper {
             columns,
+            dates: None,
             cache: Vec::new(),
         }
+    }
+
+    /// Reads `NN/NN/YYYY` dates in this order (`[dates] order`); without
+    /// one, ambiguous dates are reported.
+    pub fn with_dates(mut self, order: Option<DateOrder>) -> Self {
+        self.dates = order;
+        self
     }
 
     fn field_for(&mut self, position: usize, key: &str) -> Option<AssetField> {
@@ -70,12 +189,32 @@ impl<'a> Mapper<'a> {
 
     /// Maps a record's keys to canonical asset fields and parses their values.
     pub fn asset(&mut self, record: Record) -> (Asset, Vec<Problem>) {
-        map_asset(record, |i, key| self.field_for(i, key))
+        let dates = self.dates;
+        map_asset(record, dates, |i, key| self.field_for(i, key))
+    }
+}
+
+/// Why a value was not read.
+struct Bad {
+    code: Code,
+    /// The message, when not the usual "could not be read as".
+    message: Option<String>,
+    label: String,
+}
+
+impl From<String> for Bad {
+    fn from(label: String) -> Self {
+        Bad {
+            code: Code::InvalidValue,
+            message: None,
+            label,
+        }
     }
 }
 
 fn map_asset(
     record: Record,
+    dates: Option<DateOrder>,
     mut field_for: impl FnMut(usize, &str) -> Option<AssetField>,
 ) -> (Asset, Vec<Problem>) {
     let mut asset = Asset::new(record.line, record.span, record.snippet.clone());
@@ -89,16 +228,18 @@ fn map_asset(
             }
             continue;
         };
-        match convert(field, &value, &snippet) {
+        match convert(field, &value, &snippet, dates) {
             Ok(Some(v)) => asset.set(field, v),
             Ok(None) => {}
-            Err(label) => problems.push(Problem {
-                code: Code::InvalidValue,
+            Err(bad) => problems.push(Problem {
+                code: bad.code,
                 dropped: false,
-                message: format!("`{}` could not be read as {}", key.value, field.ty()),
+                message: bad.message.unwrap_or_else(|| {
+                    format!("`{}` could not be read as {}", key.value, field.ty())
+                }),
                 snippet: snippet.clone(),
                 span: value.span.clone(),
-                label,
+                label: bad.label,
             }),
         }
     }
@@ -110,7 +251,8 @@ fn convert(
     field: AssetField,
     value: &Spanned<RawValue>,
     snippet: &Snippet,
-) -> Result<Option<Spanned<Value>>, String> {
+    dates: Option<DateOrder>,
+) -> Result<Option<Spanned<Value>>, Bad> {
     match field.ty() {
         Type::StrList => {
             let split: &[char] = &[',', ';', '|', ' ', '\t', '\n', '\r'];
@@ -129,23 +271,47 @@ fn convert(
                 None => Err(format!(
                     "{:?} is not a yes/no value (true/false, yes/no, y/n, 1/0)",
                     text.value
-                )),
+                )
+                .into()),
             }
         }
         Type::Date => {
             let Some(text) = text(value)? else {
                 return Ok(None);
             };
-            match parse_date(&text.value) {
-                Some(d) => Ok(Some(text.map(|_| Value::Date(d)))),
-                None => Err(format!(
-                    "{:?} is not a date (YYYY-MM-DD, YYYY/MM/DD, DD/MM/YYYY, DD.MM.YYYY)",
+            match parse_date(&text.value, dates) {
+                Ok(d) => Ok(Some(text.map(|_| Value::Date(d)))),
+                Err(DateError::Ambiguous { day_first, month_first }) => Err(Bad {
+                    code: Code::AmbiguousDate,
+                    message: Some(format!(
+                        "{:?} could be {} (day first) or {} (month first)",
+                        text.value,
+                        long_date(day_first),
+                        long_date(month_first)
+                    )),
+                    label: "ambiguous date, left unset".into(),
+                }),
+                Err(DateError::Invalid(Some(order))) => Err(format!(
+                    "{:?} is not a date when read {} ({}, as [dates] order says)",
+                    text.value,
+                    order.name().replace('-', " "),
+                    order.pattern()
+                )
+                .into()),
+                Err(DateError::Invalid(None)) => Err(format!(
+                    "{:?} is not a date (YYYY-MM-DD, YYYY/MM/DD, DD/MM/YYYY, MM/DD/YYYY, DD.MM.YYYY)",
                     text.value
-                )),
+                )
+                .into()),
             }
         }
         _ => {
-            let Some(text) = text(value)? else {
+            let written = if field == AssetField::Vendor {
+                text_as_written(value)?
+            } else {
+                text(value)?
+            };
+            let Some(text) = written else {
                 return Ok(None);
             };
             if field == AssetField::Kind {
@@ -156,9 +322,15 @@ fn convert(
     }
 }
 
-/// A scalar value as trimmed text (`None` when empty or null); a map stands
-/// for its `name` or `slug`; a list is an error.
+/// A scalar value as trimmed text (`None` when empty, null or a
+/// [placeholder](PLACEHOLDERS)); a map stands for its `name` or `slug`; a
+/// list is an error.
 fn text(value: &Spanned<RawValue>) -> Result<Option<Spanned<String>>, String> {
+    Ok(text_as_written(value)?.filter(|t| !is_placeholder(&t.value)))
+}
+
+/// [`text`], placeholders included.
+fn text_as_written(value: &Spanned<RawValue>) -> Result<Option<Spanned<String>>, String> {
     match &value.value {
         RawValue::Null => Ok(None),
         RawValue::Bool(b) => Ok(Some(Spanned::new(b.to_string(), value.span.clone()))),
@@ -172,7 +344,9 @@ fn text(value: &Spanned<RawValue>) -> Result<Option<Spanned<String>>, String> {
                 .iter()
                 .find_map(|k| entries.iter().find(|(key, _)| key.value == *k));
             match named {
-                Some((_, v)) if !matches!(v.value, RawValue::Map(_) | RawValue::List(_)) => text(v),
+                Some((_, v)) if !matches!(v.value, RawValue::Map(_) | RawValue::List(_)) => {
+                    text_as_written(v)
+                }
                 _ => Err("a map here needs a `name` or `slug` key".into()),
             }
         }
@@ -207,6 +381,7 @@ fn text_form(value: &Spanned<RawValue>) -> Option<Spanned<String>> {
     }
     match &value.value {
         RawValue::Null => None,
+        RawValue::Str(s) if s.trim().is_empty() || is_placeholder(s) => None,
         v => Some(Spanned::new(render(v), value.span.clone())),
     }
 }
@@ -262,14 +437,30 @@ pub fn parse_bool(text: &str) -> Option<bool> {
     }
 }
 
+/// Why [`parse_date`] read no date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateError {
+    /// Not a date; with the order it was read in, if that mattered.
+    Invalid(Option<DateOrder>),
+    /// `NN/NN/YYYY` with no order given, and both orders give a date.
+    Ambiguous {
+        /// The date read day first.
+        day_first: Date,
+        /// The date read month first.
+        month_first: Date,
+    },
+}
+
 /// A date as registers write it: `YYYY-MM-DD`, `YYYY/MM/DD`, an ISO
-/// date-time's date part, or day first: `DD/MM/YYYY`, `DD-MM-YYYY`,
-/// `DD.MM.YYYY`.
-pub fn parse_date(text: &str) -> Option<Date> {
+/// date-time's date part, `DD.MM.YYYY`, or `NN/NN/YYYY` and `NN-NN-YYYY`
+/// in `order` (without one: only when it can mean one day).
+pub fn parse_date(text: &str, order: Option<DateOrder>) -> Result<Date, DateError> {
     let t = text.trim();
+    let invalid = Err(DateError::Invalid(None));
     let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    let short = |s: &str| (1..=2).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
     let ymd = |y: &str, m: &str, d: &str| -> Option<Date> {
-        if !digits(y, 4) || !(1..=2).contains(&m.len()) || !(1..=2).contains(&d.len()) {
+        if !digits(y, 4) || !short(m) || !short(d) {
             return None;
         }
         Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()
@@ -283,16 +474,53 @@ pub fn parse_date(text: &str) -> Option<Date> {
     };
     for sep in ['-', '/', '.'] {
         let parts: Vec<&str> = t.split(sep).collect();
-        if let [a, b, c] = parts[..] {
-            if digits(a, 4) && sep != '.' {
-                return ymd(a, b, c);
-            }
-            if digits(c, 4) {
-                return ymd(c, b, a);
-            }
+        let [a, b, c] = parts[..] else { continue };
+        if digits(a, 4) && sep != '.' {
+            return ymd(a, b, c).ok_or(DateError::Invalid(None));
         }
+        if !digits(c, 4) {
+            continue;
+        }
+        if sep == '.' {
+            return ymd(c, b, a).ok_or(DateError::Invalid(None));
+        }
+        return match order {
+            Some(DateOrder::DayFirst) => ymd(c, b, a),
+            Some(DateOrder::MonthFirst) => ymd(c, a, b),
+            None => match (ymd(c, b, a), ymd(c, a, b)) {
+                (Some(day_first), Some(month_first)) if day_first != month_first => {
+                    return Err(DateError::Ambiguous {
+                        day_first,
+                        month_first,
+                    })
+                }
+                (Some(d), _) | (None, Some(d)) => Some(d),
+                (None, None) => None,
+            },
+        }
+        .ok_or(DateError::Invalid(order));
     }
-    None
+    invalid
+}
+
+/// A date as `3 April 2021`, to say which day a reading means.
+fn long_date(d: Date) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let month = MONTHS[(d.month() as usize).clamp(1, 12) - 1];
+    format!("{} {month} {}", d.day(), d.year())
 }
 
 /// Maps a record to a site; a record without an id is a problem.
@@ -496,20 +724,142 @@ mod tests {
 
     #[test]
     fn dates() {
-        let d = |y, m, d| Date::new(y, m, d).ok();
-        assert_eq!(parse_date("2021-03-04"), d(2021, 3, 4));
-        assert_eq!(parse_date("2021/3/4"), d(2021, 3, 4));
-        assert_eq!(parse_date("04/03/2021"), d(2021, 3, 4));
-        assert_eq!(parse_date("4.3.2021"), d(2021, 3, 4));
-        assert_eq!(parse_date("04-03-2021"), d(2021, 3, 4));
-        assert_eq!(parse_date("2021-03-04T10:00:00Z"), d(2021, 3, 4));
-        assert_eq!(parse_date("2021-03-04 10:00"), d(2021, 3, 4));
-        assert_eq!(parse_date("2021-02-30"), None);
-        assert_eq!(parse_date("03/04/21"), None);
-        assert_eq!(parse_date("2021.03.04"), None);
-        assert_eq!(parse_date("soon"), None);
-        assert_eq!(parse_date("é"), None);
-        assert_eq!(parse_date("2021-03-0é"), None);
+        let d = |y, m, d| Ok(Date::new(y, m, d).unwrap());
+        let bad = Err(DateError::Invalid(None));
+        assert_eq!(parse_date("2021-03-04", None), d(2021, 3, 4));
+        assert_eq!(parse_date("2021/3/4", None), d(2021, 3, 4));
+        assert_eq!(parse_date("4.3.2021", None), d(2021, 3, 4));
+        assert_eq!(parse_date("2021-03-04T10:00:00Z", None), d(2021, 3, 4));
+        assert_eq!(parse_date("2021-03-04 10:00", None), d(2021, 3, 4));
+        assert_eq!(parse_date("2021-02-30", None), bad);
+        assert_eq!(parse_date("03/04/21", None), bad);
+        assert_eq!(parse_date("2021.03.04", None), bad);
+        assert_eq!(parse_date("soon", None), bad);
+        assert_eq!(parse_date("é", None), bad);
+        assert_eq!(parse_date("2021-03-0é", None), bad);
+        assert_eq!(parse_date("+1/2/2021", None), bad);
+    }
+
+    #[test]
+    fn day_and_month_order() {
+        let d = |y, m, d| Ok(Date::new(y, m, d).unwrap());
+        // Without an order: read when only one reading is a date, or both
+        // are the same day; reported when they differ.
+        assert_eq!(parse_date("13/04/2021", None), d(2021, 4, 13));
+        assert_eq!(parse_date("04/13/2021", None), d(2021, 4, 13));
+        assert_eq!(parse_date("01/01/2021", None), d(2021, 1, 1));
+        assert_eq!(parse_date("31-12-2021", None), d(2021, 12, 31));
+        assert_eq!(
+            parse_date("03/04/2021", None),
+            Err(DateError::Ambiguous {
+                day_first: Date::new(2021, 4, 3).unwrap(),
+                month_first: Date::new(2021, 3, 4).unwrap(),
+            })
+        );
+        assert_eq!(
+            parse_date("31/02/2021", None),
+            Err(DateError::Invalid(None))
+        );
+        // With one: read in that order; impossible in it is invalid.
+        let day = Some(DateOrder::DayFirst);
+        let month = Some(DateOrder::MonthFirst);
+        assert_eq!(parse_date("03/04/2021", day), d(2021, 4, 3));
+        assert_eq!(parse_date("03/04/2021", month), d(2021, 3, 4));
+        assert_eq!(parse_date("13/04/2021", day), d(2021, 4, 13));
+        assert_eq!(
+            parse_date("13/04/2021", month),
+            Err(DateError::Invalid(month))
+        );
+        assert_eq!(parse_date("04/13/2021", day), Err(DateError::Invalid(day)));
+        // Year first and dotted dates do not depend on it.
+        assert_eq!(parse_date("2021-03-04", month), d(2021, 3, 4));
+        assert_eq!(parse_date("03.04.2021", month), d(2021, 4, 3));
+    }
+
+    #[test]
+    fn ambiguous_and_impossible_dates_are_reported_at_the_value() {
+        let text = "A1,03/04/2021";
+        let r = || record(text, &[("id", s("A1")), ("Install Date", s("03/04/2021"))]);
+        let (a, p) = asset(r(), &Columns::default());
+        assert!(a.get(AssetField::Installed).is_none());
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].code, Code::AmbiguousDate);
+        assert_eq!(&text[p[0].span.clone()], "03/04/2021");
+        assert_eq!(
+            p[0].message,
+            r#""03/04/2021" could be 3 April 2021 (day first) or 4 March 2021 (month first)"#
+        );
+        let columns = Columns::default();
+        let (a, p) = Mapper::new(&columns)
+            .with_dates(Some(DateOrder::MonthFirst))
+            .asset(r());
+        assert!(p.is_empty());
+        assert_eq!(
+            a.get(AssetField::Installed).unwrap().value,
+            Value::Date(Date::new(2021, 3, 4).unwrap())
+        );
+    }
+
+    #[test]
+    fn placeholders_are_missing_except_in_vendor() {
+        let text = "N/A,-,(empty),—,null,n/a,Notes: NA";
+        let r = record(
+            text,
+            &[
+                ("vendor", s("N/A")),
+                ("site", s("-")),
+                ("installed", s("(empty)")),
+                ("internet facing", s("—")),
+                ("mac", s("null")),
+                ("Comments", s("n/a")),
+                ("Notes", s("NA")),
+            ],
+        );
+        let (a, p) = asset(r, &Columns::default());
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!(a.text(AssetField::Vendor).unwrap().value, "N/A");
+        for f in [
+            AssetField::Site,
+            AssetField::Installed,
+            AssetField::InternetFacing,
+            AssetField::Mac,
+        ] {
+            assert!(a.get(f).is_none(), "{f:?}");
+        }
+        assert!(a.extra("comments").is_none());
+        assert_eq!(a.extra("notes").unwrap().value, "NA");
+        for t in ["NA", "none", "unknown", "TBC", "0", "", "N/A N/A"] {
+            assert!(!is_placeholder(t), "{t}");
+        }
+        for t in [" N/A ", "#N/A", "(Blank)", "NULL", "--", "\u{2013}"] {
+            assert!(is_placeholder(t), "{t}");
+        }
+    }
+
+    #[test]
+    fn header_rows() {
+        let pick = |rows: &[&[&str]]| header_row(rows.iter().map(|r| r.iter().copied()));
+        // A title row and a blank row above the header.
+        let title: &[&[&str]] = &[
+            &["Asset register – Northfield Council", "", ""],
+            &["", "", ""],
+            &["Asset Tag", "Make", "Site Code"],
+            &["NBC-1", "Axis", "HQ"],
+        ];
+        assert_eq!(pick(title), Some(2));
+        // A two-cell title row loses to the row naming fields.
+        let wide_title: &[&[&str]] = &[
+            &["Northfield Council", "Exported 2024-05-01"],
+            &["Asset Tag", "Make", "Site Code"],
+            &["NBC-1", "Axis", "HQ"],
+        ];
+        assert_eq!(pick(wide_title), Some(1));
+        // Headers the table does not know: the first row with two cells.
+        let custom: &[&[&str]] = &[&["Register"], &["Ref", "Make of unit"], &["1", "Axis"]];
+        assert_eq!(pick(custom), Some(1));
+        // One column only: no header row found (the caller decides).
+        assert_eq!(pick(&[&["id"], &["1"]]), None);
+        assert_eq!(pick(&[]), None);
     }
 
     #[test]

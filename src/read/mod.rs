@@ -13,6 +13,7 @@ use crate::model::Record;
 use crate::source::{Snippet, Span};
 
 pub mod csv;
+pub mod cyclonedx_xml;
 pub mod decode;
 pub mod fields;
 pub mod jsonl;
@@ -39,6 +40,8 @@ pub enum Format {
     Nmap,
     /// Shodan-style banner JSON lines.
     JsonLines,
+    /// CycloneDX XML BOM (`<bom xmlns="http://cyclonedx.org/schema/bom/1.x">`).
+    CycloneDx,
 }
 
 /// One row of the detection table.
@@ -62,6 +65,17 @@ pub const FORMATS: &[FormatInfo] = &[
         name: "nmap",
         extensions: &["xml"],
         sniff: Some(|_, head| contains(head, b"<nmaprun")),
+    },
+    FormatInfo {
+        format: Format::CycloneDx,
+        name: "cyclonedx",
+        extensions: &["xml"],
+        sniff: Some(|_, head| {
+            let lower = head.to_ascii_lowercase();
+            // `<bom` and the namespace; or a prefixed root (`<cdx:bom`).
+            (contains(head, b"<bom") && contains(&lower, b"cyclonedx"))
+                || contains(&lower, b"cyclonedx.org/schema/bom")
+        }),
     },
     FormatInfo {
         format: Format::JsonLines,
@@ -157,6 +171,7 @@ impl Format {
             Format::Xlsx => &xlsx::EVERY_SHEET,
             Format::Nmap => &nmap::NmapReader,
             Format::JsonLines => &jsonl::JsonLinesReader,
+            Format::CycloneDx => &cyclonedx_xml::CycloneDxXmlReader,
         }
     }
 }

@@ -21,10 +21,13 @@
 //!
 //! Each sheet is read in workbook order (only those matching `[workbooks]
 //! sheets` when the config names some; a workbook where none match is a
-//! problem, never a silent pass); empty sheets are skipped. The
-//! header row is the first row with at least two non-empty text cells (so a
-//! title row or blank rows above it are passed over); every later row with
-//! a value becomes a record. Cells are values, never evaluated: a string
+//! problem, never a silent pass); empty sheets are skipped. The header row
+//! is the one [`fields::header_row`] picks from the text cells (among the
+//! first rows, the one naming the most known asset fields, else the first
+//! row with at least two non-empty text cells), so a title row or blank
+//! rows above it are passed over, as in CSV registers; a sheet with no such
+//! row is skipped. Every later row with a value becomes a record. Cells are
+//! values, never evaluated: a string
 //! such as `=HYPERLINK(…)` stays text. Numbers keep their display form
 //! (`42`, not `42.0`), dates become ISO dates (`2026-11-27`, or
 //! `2026-11-27T10:30:00` with a time), empty cells are null, and an error
@@ -37,7 +40,7 @@ use std::sync::Arc;
 
 use calamine::{Data, Reader as _};
 
-use super::{Event, Hint, Problem, Reader};
+use super::{fields, Event, Hint, Problem, Reader};
 use crate::diag::Code;
 use crate::model::{RawValue, Record};
 use crate::source::{Snippet, Spanned};
@@ -159,15 +162,20 @@ fn read_workbook(
         let Some((first_row, first_col)) = range.start() else {
             continue;
         };
+        let texts = range.rows().map(|row| {
+            row.iter().map(|c| match c {
+                Data::String(s) => s.as_str(),
+                _ => "",
+            })
+        });
+        let Some(header_at) = fields::header_row(texts) else {
+            continue;
+        };
         let mut header: Option<Vec<Option<String>>> = None;
         for (i, row) in range.rows().enumerate() {
             let row_number = first_row as usize + i + 1;
             let Some(keys) = &header else {
-                let texts = row
-                    .iter()
-                    .filter(|c| matches!(c, Data::String(s) if !s.trim().is_empty()))
-                    .count();
-                if texts >= 2 {
+                if i == header_at {
                     header = Some(
                         row.iter()
                             .map(|c| Some(display(c)?.trim().to_string()).filter(|s| !s.is_empty()))

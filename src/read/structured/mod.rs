@@ -31,6 +31,7 @@ use crate::read::decode::{self, Decoded};
 use crate::read::{Event, Hint, Problem};
 use crate::source::{Snippet, Span, Spanned};
 
+pub mod cyclonedx;
 pub(crate) mod json;
 mod toml;
 mod yaml;
@@ -140,7 +141,11 @@ pub struct Shape {
 
 /// Every manifest shape, tried in order; adding one is one row here and
 /// one module.
-pub const SHAPES: &[Shape] = &[];
+pub const SHAPES: &[Shape] = &[Shape {
+    name: "cyclonedx",
+    recognise: cyclonedx::recognise,
+    emit: cyclonedx::emit,
+}];
 
 /// Turns a parsed file into records (see the [module docs](self)).
 fn emit_records(snippet: &Snippet, root: Spanned<RawValue>, emit: &mut dyn FnMut(Event)) {
