@@ -13,6 +13,8 @@ use crate::diag::Invalid;
 use crate::policy::load::{self, Policy};
 
 pub mod check;
+pub mod explain;
+pub mod init;
 pub mod policy;
 pub mod rules;
 pub mod vendors;
@@ -38,6 +40,10 @@ enum Command {
     Rules(rules::Args),
     /// Which catalog vendor a name, model, MAC address or banner resolves to, and why.
     Vendors(vendors::Args),
+    /// Explain a rule: what it checks, why, how to fix it, its dates and where it is defined.
+    Explain(explain::Args),
+    /// Write a commented starter assetlint.toml fitted to this directory.
+    Init(init::Args),
 }
 
 /// When to colour output.
@@ -117,6 +123,8 @@ pub fn main() -> ExitCode {
         Command::Policy(args) => (policy::run(args), ColorChoice::Auto),
         Command::Rules(args) => (rules::run(args), ColorChoice::Auto),
         Command::Vendors(args) => (vendors::run(args), ColorChoice::Auto),
+        Command::Explain(args) => (explain::run(args), ColorChoice::Auto),
+        Command::Init(args) => (init::run(args), ColorChoice::Auto),
     };
     match result {
         Ok(code) => code,

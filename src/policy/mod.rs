@@ -2,6 +2,7 @@
 //! expression language of [`expr`].
 
 pub mod builtin;
+pub mod docs;
 pub mod expr;
 pub mod lint;
 pub mod load;
