@@ -81,7 +81,7 @@ pub struct Args {
     /// Print findings only, no summary line.
     #[arg(long, short = 'q')]
     pub quiet: bool,
-    /// Format of standard input (csv, tsv, yaml, json, toml, xlsx, nmap, jsonl, ansible).
+    /// Format of standard input (a name `[[files.format]]` accepts; default: from --stdin-name, else from the first bytes).
     #[arg(long, value_name = "FORMAT")]
     pub stdin_format: Option<String>,
     /// Name to show for standard input (its extension picks the format).
@@ -384,18 +384,24 @@ fn inputs(args: &Args, config: &Config, root: &std::path::Path) -> Result<Vec<In
                     "args::unknown-format",
                     format!("`{f}` is not an input format"),
                 )
-                .with_help("formats: csv, tsv, yaml, json, toml, xlsx, nmap, jsonl, ansible")
+                .with_help(format!("formats: {}", Format::names(", ")))
             })?),
-            None => Format::detect(&name, &[]),
+            None => Format::detect(&name, &[]).or_else(|| {
+                use std::io::BufRead;
+                // Peek: the bytes stay in standard input's buffer for the reader.
+                let mut stdin = std::io::stdin().lock();
+                Format::sniff(stdin.fill_buf().ok()?)
+            }),
         };
         let Some(format) = format else {
             return Err(Invalid::plain(
                 "args::stdin-format",
                 "cannot tell the format of standard input",
             )
-            .with_help(
-                "pass --stdin-format csv|tsv|yaml|json|toml|xlsx|nmap|jsonl|ansible, or a --stdin-name with an extension",
-            )
+            .with_help(format!(
+                "pass --stdin-format {}, or a --stdin-name with an extension",
+                Format::names("|")
+            ))
             .into());
         };
         inputs.push(Input::Stdin { name, format });

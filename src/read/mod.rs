@@ -159,6 +159,30 @@ impl Format {
             .map(|f| f.format)
     }
 
+    /// Guesses the format of input that has no name (standard input) from
+    /// its first bytes: an XML scan or BOM, Shodan banner lines, or a JSON
+    /// document. CSV, YAML and TOML do not announce themselves.
+    pub fn sniff(head: &[u8]) -> Option<Format> {
+        let probe = |ext: &str| {
+            FORMATS
+                .iter()
+                .filter(|f| f.extensions.contains(&ext))
+                .filter_map(|f| Some((f.format, f.sniff?)))
+                .find(|(_, sniff)| sniff(ext, head))
+                .map(|(format, _)| format)
+        };
+        match head.trim_ascii_start().first()? {
+            b'<' => probe("xml"),
+            b'{' | b'[' => probe("json").or(Some(Format::Json)),
+            _ => None,
+        }
+    }
+
+    /// Every format's name, in table order, joined by `sep`.
+    pub fn names(sep: &str) -> String {
+        FORMATS.iter().map(|f| f.name).collect::<Vec<_>>().join(sep)
+    }
+
     /// Whether the reader emits records and problems strictly in file order
     /// as it goes (so a report can be written while reading).
     pub fn streams(self) -> bool {
@@ -295,4 +319,30 @@ pub trait Reader: Sync {
         input: &mut dyn BufRead,
         emit: &mut dyn FnMut(Event),
     ) -> std::io::Result<()>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nameless_input_is_sniffed_only_when_it_announces_itself() {
+        let sniff = |head: &str| Format::sniff(head.as_bytes());
+        assert_eq!(
+            sniff("  <?xml version=\"1.0\"?>\n<nmaprun scanner=\"nmap\">"),
+            Some(Format::Nmap)
+        );
+        assert_eq!(
+            sniff("{\"ip_str\": \"192.0.2.1\", \"port\": 80}\n"),
+            Some(Format::JsonLines)
+        );
+        assert_eq!(sniff("{\"bomFormat\": \"CycloneDX\"}"), Some(Format::Json));
+        assert_eq!(sniff("[{\"id\": \"A1\"}]"), Some(Format::Json));
+        let bom = "<?xml version=\"1.0\"?>\n<bom xmlns=\"http://cyclonedx.org/schema/bom/1.5\">";
+        assert_eq!(sniff(bom), Some(Format::CycloneDx));
+        assert_eq!(sniff("<svg/>"), None);
+        assert_eq!(sniff("Asset ID,Vendor\nA1,Axis\n"), None);
+        assert_eq!(sniff("assets:\n  - id: A1\n"), None);
+        assert_eq!(sniff(""), None);
+    }
 }
