@@ -12,7 +12,8 @@
 //!
 //! The exit code, standard output and standard error are pinned together in
 //! `snapshots/cli__<case>.snap`. Colour is off and the width fixed at 100.
-//! A case named `*-example*` runs in a copy of `examples/council` instead,
+//! A case with an `example` file naming a directory of `examples/` runs in
+//! a copy of it instead (a case named `*-example*` in `examples/council`),
 //! with its own `args`.
 
 use std::fs;
@@ -33,9 +34,16 @@ fn run_case(case: &Path) -> String {
         .collect();
     let temp = tempfile::tempdir().unwrap();
     let work = temp.path().join("repo");
-    if name.contains("example") {
+    // `example`: the example repository to run in, instead of the case's files.
+    let example = fs::read_to_string(case.join("example"))
+        .ok()
+        .map(|e| e.trim().to_string())
+        .or_else(|| name.contains("example").then(|| "council".to_string()));
+    if let Some(example) = example {
         copy_dir(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/council"),
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("examples")
+                .join(example),
             &work,
         );
     } else {

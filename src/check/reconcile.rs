@@ -12,8 +12,13 @@
 //!   the register's vendor cell, with the scan's evidence as a related
 //!   label.
 //!
-//! Only what matching needs is kept per asset: its keys, its vendor and two
-//! labels. The findings are known once every file has been read.
+//! A scanned device that a register declares with the same vendor is the
+//! register's asset: its policy findings are dropped (the register's stand
+//! for them) and, if it was flagged, it counts as passed. Otherwise its
+//! findings are reported with the reconciliation's.
+//!
+//! Only what matching needs is kept per declared asset: its keys, its
+//! vendor and a label. The findings are known once every file is read.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -64,6 +69,20 @@ struct Observed {
     vendor: Option<usize>,
     /// The deciding evidence (else the id cell, else the record).
     label: Label,
+    /// Its own findings, held until it is matched.
+    findings: Vec<Finding>,
+    /// Whether a policy rule flagged it.
+    flagged: bool,
+}
+
+/// What reconciling found.
+pub struct Reconciled {
+    /// Reconciliation findings and the findings of scanned devices that no
+    /// register covers.
+    pub findings: Vec<Finding>,
+    /// How many flagged scanned devices a register covers (they now count
+    /// as passed).
+    pub covered_flagged: usize,
 }
 
 /// Collects both sides during a run; [`Reconciler::findings`] matches them.
@@ -98,8 +117,14 @@ impl Reconciler {
         });
     }
 
-    /// Remembers an observed device.
-    pub fn observed(&mut self, asset: &Asset, identification: Option<&Identification>) {
+    /// Remembers an observed device, with its findings and outcome.
+    pub fn observed(
+        &mut self,
+        asset: &Asset,
+        identification: Option<&Identification>,
+        findings: Vec<Finding>,
+        outcome: super::Outcome,
+    ) {
         let decided = identification.and_then(|i| i.decided());
         let span = decided
             .and_then(|e| e.span.clone())
@@ -116,17 +141,27 @@ impl Reconciler {
                 fact.as_ref()
                     .map_or("observed here".to_string(), |f| format!("observed: {f}")),
             ),
+            findings,
+            flagged: outcome == super::Outcome::Flagged,
         });
     }
 
     /// Matches every observed device against the registers.
-    pub fn findings(self, catalog: &Catalog) -> Vec<Finding> {
+    pub fn finish(self, catalog: &Catalog) -> Reconciled {
         let mut findings = Vec::new();
-        for seen in &self.observed {
+        let mut covered_flagged = 0;
+        for seen in self.observed {
             let matched = seen
                 .keys
                 .iter()
                 .find_map(|k| self.index.get(k).map(|&d| (k, &self.declared[d])));
+            let covered =
+                matches!(matched, Some((_, d)) if d.vendor.is_some() && d.vendor == seen.vendor);
+            if covered {
+                covered_flagged += usize::from(seen.flagged);
+            } else {
+                findings.extend(seen.findings);
+            }
             match matched {
                 None => {
                     let Some(vendor) = seen.vendor.map(|v| catalog.vendor(v)) else {
@@ -193,7 +228,10 @@ impl Reconciler {
                 }
             }
         }
-        findings
+        Reconciled {
+            findings,
+            covered_flagged,
+        }
     }
 }
 

@@ -266,7 +266,13 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
         }
     }
     if let Some(reconciler) = reconciler {
-        stream.defer(reconciler.findings(&catalog));
+        let reconciled = reconciler.finish(&catalog);
+        let summary = stream.summary_mut();
+        for _ in 0..reconciled.covered_flagged {
+            summary.flagged -= 1;
+            summary.passed += 1;
+        }
+        stream.defer(reconciled.findings);
     }
 
     let (stale, fixed) = {
@@ -605,14 +611,21 @@ fn lint(
                 stream.push(duplicate);
             }
             let outcome = engine.check(resolver, &asset, &mut findings);
-            findings.drain(..).for_each(|f| stream.push(f));
-            if let Some(reconciler) = reconciler.as_deref_mut() {
-                let identification = resolver.identify(&asset);
-                if format.observed() {
-                    reconciler.observed(&asset, identification.as_ref());
-                } else {
+            match reconciler.as_deref_mut() {
+                // A scanned device's findings wait: if a register declares
+                // it with the same vendor, the register's findings stand
+                // for them.
+                Some(reconciler) if format.observed() => {
+                    let identification = resolver.identify(&asset);
+                    let found = std::mem::take(&mut findings);
+                    reconciler.observed(&asset, identification.as_ref(), found, outcome);
+                }
+                Some(reconciler) => {
+                    findings.drain(..).for_each(|f| stream.push(f));
+                    let identification = resolver.identify(&asset);
                     reconciler.declared(&asset, identification.as_ref());
                 }
+                None => findings.drain(..).for_each(|f| stream.push(f)),
             }
             let summary = stream.summary_mut();
             match outcome {
