@@ -113,3 +113,42 @@ fn every_error_code_is_in_the_catalogue() {
         );
     }
 }
+
+#[test]
+fn guide_examples_load_and_their_cases_pass() {
+    use assetlint::policy::{lint, load, test};
+    use assetlint::resolve::catalog::Catalog;
+    let catalog = Catalog::builtin();
+    let ladder = Ladder::default();
+    let today = jiff::civil::date(2026, 11, 27);
+    let mut examples = 0;
+    for (info, body) in fenced_blocks(&read("grammar/guide.md")) {
+        if info != "toml policy" {
+            continue;
+        }
+        examples += 1;
+        let policy = load::load("grammar/guide.md".into(), &body, &ladder)
+            .unwrap_or_else(|e| panic!("guide example does not load:\n{body}\n{e:#?}"));
+        assert!(lint::lint(&policy, &catalog, &ladder).is_empty(), "{body}");
+        let mut expectations = 0;
+        for case in &policy.tests {
+            assert!(test::validate(&policy, case).is_empty(), "{body}");
+            let outcome = test::run(&policy, case, &catalog, &ladder, today);
+            assert!(outcome.passed(), "{}: {outcome:?}", policy.id);
+            expectations += case.expect.len() + case.expect_not.len();
+        }
+        // Each example shows its rule firing and not firing.
+        assert!(
+            policy.tests.iter().any(|c| !c.expect.is_empty()),
+            "{}",
+            policy.id
+        );
+        assert!(
+            policy.tests.iter().any(|c| !c.expect_not.is_empty()),
+            "{}",
+            policy.id
+        );
+        assert!(expectations >= 2);
+    }
+    assert!(examples >= 5);
+}
