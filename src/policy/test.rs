@@ -31,7 +31,8 @@ pub struct Case {
     /// Inline sites.
     #[serde(default)]
     pub sites: Vec<toml::Table>,
-    /// Rules that must fire (bare id or `POLICY/RULE`).
+    /// Rules that must fire (bare id, `POLICY/RULE`, or a built-in
+    /// `assetlint/CODE` such as `assetlint/unknown-site`).
     #[serde(default)]
     pub expect: Vec<toml::Spanned<String>>,
     /// Rules that must not fire.
@@ -92,6 +93,7 @@ pub fn validate(policy: &Policy, case: &Case) -> Vec<Invalid> {
     let known = |id: &str| {
         let full = full_id(policy, id);
         policy.rules.iter().any(|r| r.id == full)
+            || crate::diag::Code::from_id(&full).is_some()
     };
     for id in case.expect.iter().chain(&case.expect_not) {
         if !known(id.get_ref()) {
