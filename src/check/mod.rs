@@ -17,7 +17,7 @@ use crate::policy::load::{Policy, Rule};
 use crate::resolve::catalog::Catalog;
 use crate::resolve::identify::Mismatch;
 use crate::resolve::resolver::Resolver;
-use crate::resolve::sites::SiteIndex;
+use crate::resolve::sites::{Placement, SiteIndex};
 
 pub use facts::AssetFacts;
 
@@ -91,17 +91,7 @@ impl Engine<'_> {
         let vendor = identification
             .as_ref()
             .map(|i| self.catalog.vendor(i.vendor));
-        // The site the asset names, else the one whose address range holds
-        // its IP address (scan results name no site).
-        let (site, placement) = match asset.text(AssetField::Site) {
-            Some(cell) => (self.sites.find(cell.value), None),
-            None => {
-                let placement = asset
-                    .text(AssetField::Ip)
-                    .and_then(|ip| self.sites.place(ip.value));
-                (placement.map(|p| p.site), placement)
-            }
-        };
+        let (site, placement) = self.site_of(asset);
         let facts = AssetFacts {
             asset,
             site,
@@ -150,6 +140,29 @@ impl Engine<'_> {
             Outcome::NotCheckable
         } else {
             Outcome::Passed
+        }
+    }
+
+    /// The site the asset names, else the one whose address range holds its
+    /// IP address (scan results name no site), with that placement.
+    pub fn site_of(&self, asset: &Asset) -> (Option<usize>, Option<Placement>) {
+        match asset.text(AssetField::Site) {
+            Some(cell) => (self.sites.find(cell.value), None),
+            None => {
+                let placement = asset
+                    .text(AssetField::Ip)
+                    .and_then(|ip| self.sites.place(ip.value));
+                (placement.map(|p| p.site), placement)
+            }
+        }
+    }
+
+    /// The id of the asset's site (see [`Engine::site_of`]), else the site
+    /// it names.
+    pub fn site_id(&self, asset: &Asset) -> Option<String> {
+        match self.site_of(asset).0 {
+            Some(site) => Some(self.sites.site(site).id.value.clone()),
+            None => asset.text(AssetField::Site).map(|c| c.value.to_string()),
         }
     }
 

@@ -59,6 +59,8 @@ struct Declared {
     label: Label,
     /// Whether the register names a vendor at all.
     names_vendor: bool,
+    /// Its site's id.
+    site: Option<String>,
 }
 
 /// What is kept of an observed device.
@@ -73,6 +75,8 @@ struct Observed {
     findings: Vec<Finding>,
     /// Whether a policy rule flagged it.
     flagged: bool,
+    /// The site it was placed on.
+    site: Option<String>,
 }
 
 /// What reconciling found.
@@ -94,8 +98,13 @@ pub struct Reconciler {
 }
 
 impl Reconciler {
-    /// Remembers a register's asset.
-    pub fn declared(&mut self, asset: &Asset, identification: Option<&Identification>) {
+    /// Remembers a register's asset at its site.
+    pub fn declared(
+        &mut self,
+        asset: &Asset,
+        identification: Option<&Identification>,
+        site: Option<String>,
+    ) {
         let at = self.declared.len();
         for key in keys(asset) {
             self.index.entry(key).or_insert(at);
@@ -114,6 +123,7 @@ impl Reconciler {
             vendor: identification.map(|i| i.vendor),
             label: Label::new(asset.snippet.clone(), span, label),
             names_vendor: vendor_cell.is_some(),
+            site,
         });
     }
 
@@ -124,6 +134,7 @@ impl Reconciler {
         identification: Option<&Identification>,
         findings: Vec<Finding>,
         outcome: super::Outcome,
+        site: Option<String>,
     ) {
         let decided = identification.and_then(|i| i.decided());
         let span = decided
@@ -143,6 +154,7 @@ impl Reconciler {
             ),
             findings,
             flagged: outcome == super::Outcome::Flagged,
+            site,
         });
     }
 
@@ -182,6 +194,7 @@ impl Reconciler {
                         seen.label.clone(),
                     );
                     f.asset_id = seen.id.clone();
+                    f.site_id = seen.site.clone();
                     f.vendor_id = Some(vendor.id.clone());
                     f.help = Some(if self.declared.is_empty() {
                         format!(
@@ -221,6 +234,7 @@ impl Reconciler {
                     );
                     f.related.push(seen.label.clone());
                     f.asset_id = declared.id.clone();
+                    f.site_id = declared.site.clone();
                     f.vendor_id = Some(observed.id.clone());
                     f.help = Some(code.help().to_string());
                     f.fingerprint = fingerprint(&[code.id(), &declared.file, &declared.identity]);

@@ -618,12 +618,14 @@ fn lint(
                 Some(reconciler) if format.observed() => {
                     let identification = resolver.identify(&asset);
                     let found = std::mem::take(&mut findings);
-                    reconciler.observed(&asset, identification.as_ref(), found, outcome);
+                    let site = engine.site_id(&asset);
+                    reconciler.observed(&asset, identification.as_ref(), found, outcome, site);
                 }
                 Some(reconciler) => {
                     findings.drain(..).for_each(|f| stream.push(f));
                     let identification = resolver.identify(&asset);
-                    reconciler.declared(&asset, identification.as_ref());
+                    let site = engine.site_id(&asset);
+                    reconciler.declared(&asset, identification.as_ref(), site);
                 }
                 None => findings.drain(..).for_each(|f| stream.push(f)),
             }

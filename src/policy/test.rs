@@ -92,8 +92,7 @@ pub fn validate(policy: &Policy, case: &Case) -> Vec<Invalid> {
     };
     let known = |id: &str| {
         let full = full_id(policy, id);
-        policy.rules.iter().any(|r| r.id == full)
-            || crate::diag::Code::from_id(&full).is_some()
+        policy.rules.iter().any(|r| r.id == full) || crate::diag::Code::from_id(&full).is_some()
     };
     for id in case.expect.iter().chain(&case.expect_not) {
         if !known(id.get_ref()) {
