@@ -15,6 +15,7 @@ use crate::check::baseline::{Baseline, Recorder};
 use crate::check::reconcile::Reconciler;
 use crate::check::waivers::Waivers;
 use crate::check::{fails, Engine, Outcome};
+use crate::cli::progress::{self, Progress};
 use crate::cli::{load_config, load_policies, width, ColorChoice, Fatal};
 use crate::config::{Config, PolicySource};
 use crate::diag::{Code, Finding, Invalid, Label, Severity};
@@ -142,7 +143,7 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
     let today = args.date.unwrap_or_else(|| jiff::Zoned::now().date());
 
     let policies = load_policies(&config, &root)?;
-    let catalog = Catalog::builtin();
+    let catalog = Catalog::builtin_shared();
     let exceptions = RefCell::new(Exceptions {
         waivers: Waivers::load(
             &waiver_files,
@@ -221,13 +222,13 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
 
     let engine = Engine {
         policies: &policies,
-        catalog: &catalog,
+        catalog,
         sites: &sites,
         ladder: &config.ladder,
         today,
     };
     let mut ids = Ids::default();
-    let mut resolver = Resolver::new(&catalog);
+    let mut resolver = Resolver::new(catalog);
     // Scans are reconciled with the registers at the end, so every finding
     // waits for it to keep the report in one order.
     let observed = |i: &Input| i.format().is_some_and(Format::observed);
@@ -237,6 +238,14 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
             stream.hold_from(first.name());
         }
     }
+    let mut progress = Progress::start(
+        progress::wanted(
+            std::io::stderr().is_terminal(),
+            to_terminal,
+            std::env::var_os("CI").as_deref(),
+        ),
+        inputs.len(),
+    );
     for input in inputs {
         stream.summary_mut().files += 1;
         match input {
@@ -252,6 +261,7 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
                     &mut stream,
                     &mut ids,
                     reconciler.as_mut(),
+                    &progress,
                 );
             }
             Input::File(target) => lint_file(
@@ -262,11 +272,14 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
                 &mut stream,
                 &mut ids,
                 reconciler.as_mut(),
+                &progress,
             ),
         }
+        progress.file_done();
     }
+    progress.finish();
     if let Some(reconciler) = reconciler {
-        let reconciled = reconciler.finish(&catalog);
+        let reconciled = reconciler.finish(catalog);
         let summary = stream.summary_mut();
         for _ in 0..reconciled.covered_flagged {
             summary.flagged -= 1;
@@ -499,6 +512,7 @@ fn read_sites(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn lint_file(
     engine: &Engine<'_>,
     resolver: &mut Resolver<'_>,
@@ -507,6 +521,7 @@ fn lint_file(
     stream: &mut Stream<'_>,
     ids: &mut Ids,
     reconciler: Option<&mut Reconciler>,
+    progress: &Progress,
 ) {
     let empty = || Snippet::whole(target.display.clone(), "".into());
     let Some(format) = target.format else {
@@ -535,6 +550,7 @@ fn lint_file(
                 stream,
                 ids,
                 reconciler,
+                progress,
             );
         }
         Err(e) => {
@@ -568,6 +584,7 @@ fn lint(
     stream: &mut Stream<'_>,
     ids: &mut Ids,
     mut reconciler: Option<&mut Reconciler>,
+    progress: &Progress,
 ) {
     let mut warned_sites = false;
     let mut findings = Vec::new();
@@ -607,6 +624,7 @@ fn lint(
                 .into_iter()
                 .for_each(|p| stream.push(problem_finding(p)));
             stream.summary_mut().assets += 1;
+            progress.asset();
             if let Some(duplicate) = ids.check(&asset) {
                 stream.push(duplicate);
             }
@@ -641,6 +659,7 @@ fn lint(
                 let summary = stream.summary_mut();
                 summary.assets += 1;
                 summary.not_checkable += 1;
+                progress.asset();
             }
             stream.push(problem_finding(problem));
         }

@@ -16,6 +16,7 @@ pub mod check;
 pub mod explain;
 pub mod init;
 pub mod policy;
+pub mod progress;
 pub mod rules;
 pub mod vendors;
 

@@ -227,9 +227,9 @@ pub fn load_all(
     }
     check_unique(&policies, &mut problems);
     if problems.is_empty() {
-        let catalog = crate::resolve::catalog::Catalog::builtin();
+        let catalog = crate::resolve::catalog::Catalog::builtin_shared();
         for policy in &policies {
-            problems.extend(crate::policy::lint::lint(policy, &catalog, ladder));
+            problems.extend(crate::policy::lint::lint(policy, catalog, ladder));
         }
     }
     if problems.is_empty() {

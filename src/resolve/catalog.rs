@@ -19,6 +19,7 @@ mod load;
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
+use std::sync::LazyLock;
 
 use crate::source::Span;
 
@@ -230,14 +231,25 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// The catalog built into the binary (`policies/catalog/vendors.toml`).
+    /// The catalog built into the binary (`policies/catalog/vendors.toml`),
+    /// parsed, validated and indexed once per process on first use and
+    /// shared by every later call (`check` needs it both to lint the
+    /// policies and to identify devices).
     ///
-    /// It is parsed on each call; call it once. The `builtin_parses` test
-    /// proves the embedded file is valid, which is why this returns the
-    /// catalog rather than a `Result`.
+    /// The `builtin_parses` test proves the embedded file is valid, which
+    /// is why this returns the catalog rather than a `Result`.
+    pub fn builtin_shared() -> &'static Catalog {
+        static BUILTIN: LazyLock<Catalog> = LazyLock::new(|| {
+            Catalog::parse(BUILTIN_PATH, BUILTIN_TEXT)
+                .expect("the builtin catalog is valid (tested by builtin_parses)")
+        });
+        &BUILTIN
+    }
+
+    /// An owned copy of the [shared builtin catalog](Self::builtin_shared):
+    /// a clone, cheaper than parsing it again.
     pub fn builtin() -> Catalog {
-        Catalog::parse(BUILTIN_PATH, BUILTIN_TEXT)
-            .expect("the builtin catalog is valid (tested by builtin_parses)")
+        Catalog::builtin_shared().clone()
     }
 
     /// Parses and validates a catalog file. `name` is the file name shown in
