@@ -12,7 +12,8 @@ use assetlint::model::schema::Ladder;
 use assetlint::model::{Asset, Record};
 use assetlint::policy::load::load_all;
 use assetlint::read::csv::CsvReader;
-use assetlint::read::{fields, Event, Reader};
+use assetlint::read::fields::{self, Mapper};
+use assetlint::read::{Event, Reader};
 use assetlint::resolve::sites::SiteIndex;
 
 use crate::register_gen::{generate_in_memory, DEFAULT_SEED};
@@ -40,14 +41,13 @@ pub fn read_records(name: &str, text: &[u8]) -> (Vec<Record>, usize) {
     (records, problems)
 }
 
-/// The device register read and mapped to assets.
+/// The device register read and mapped to assets, with one [`Mapper`]
+/// for the file as `assetlint check` does.
 pub fn assets(devices: &[u8]) -> Vec<Asset> {
     let columns = Columns::default();
+    let mut mapper = Mapper::new(&columns);
     let (records, _) = read_records("devices.csv", devices);
-    records
-        .into_iter()
-        .map(|r| fields::asset(r, &columns).0)
-        .collect()
+    records.into_iter().map(|r| mapper.asset(r).0).collect()
 }
 
 /// The site register read into an index over the default ladder.
@@ -64,7 +64,7 @@ pub fn site_index(sites: &[u8]) -> SiteIndex {
 
 /// The builtin policy packs, loaded as `assetlint check` loads them when
 /// no policy is named.
-pub fn builtin_policies() -> Vec<assetlint::policy::Policy> {
+pub fn builtin_policies() -> Vec<assetlint::policy::load::Policy> {
     match load_all(&[], &Ladder::default(), Path::new(".")) {
         Ok(policies) => policies,
         Err(_) => panic!("the builtin packs load"),
