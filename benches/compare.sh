@@ -91,8 +91,8 @@ for size in $sizes; do
   : > "$work/times"
   for round in $(seq "$runs"); do
     for p in $progs; do
-      # shellcheck disable=SC2046 # the command is words without quoting needs
       start=$EPOCHREALTIME
+      # shellcheck disable=SC2046 # the command is plain words (paths without spaces)
       /usr/bin/time -f %M -o "$work/rss" $(cmd "$p") > "$work/$p.out"
       end=$EPOCHREALTIME
       printf '%s %s %s %s\n' "$round" "$p" "$(awk -v a="$start" -v b="$end" 'BEGIN{printf "%.4f", b-a}')" \
