@@ -14,95 +14,13 @@ use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
-/// A small, fast, seeded generator (xorshift64*); quality is ample here.
-struct Rng(u64);
+mod register_gen;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len() as u64) as usize]
-    }
-}
-
-/// (declared manufacturer, brand, model, MAC prefix, weight). The banned
-/// groups' MAC prefixes are their IEEE assignments; the others get locally
-/// administered prefixes (`02:…`), which identify nobody.
-const MAKERS: &[(&str, &str, &str, &str, u64)] = &[
-    ("Axis Communications", "AXIS", "P3245-LV", "02:00:01", 20),
-    ("Hanwha Vision", "Wisenet", "XND-6080R", "02:00:02", 15),
-    (
-        "Bosch Security Systems",
-        "Bosch",
-        "NDE-3502-AL",
-        "02:00:03",
-        12,
-    ),
-    ("Hikvision", "", "DS-2CD2143G2-I", "C0:56:E3", 8),
-    (
-        "HIKVISION DIGITAL TECHNOLOGY CO.,LTD.",
-        "",
-        "DS-7608NI-K2",
-        "44:19:B6",
-        3,
-    ),
-    ("", "EZVIZ", "CS-C6N", "0C:A6:4C", 2),
-    ("Dahua", "", "IPC-HDW2431T-AS-S2", "3C:EF:8C", 6),
-    (
-        "Zhejiang Dahua Technology Co., Ltd.",
-        "Imou",
-        "IPC-A22EP",
-        "E0:50:8B",
-        2,
-    ),
-    ("Vivotek", "VIVOTEK", "FD9189-H", "02:00:04", 8),
-    ("Honeywell", "", "HC30W45R3", "02:00:05", 8),
-    ("Sony", "", "SNC-VB770", "02:00:06", 6),
-    ("i-PRO", "", "WV-S2136", "02:00:07", 6),
-    ("Mobotix", "", "M16B", "02:00:08", 4),
-];
-
-const KINDS: &[&str] = &[
-    "IP Camera",
-    "Dome camera",
-    "bullet camera",
-    "PTZ",
-    "NVR",
-    "DVR",
-    "IPC",
-];
-const STATUSES: &[&str] = &[
-    "Active",
-    "active",
-    "In service",
-    "Planned",
-    "Decommissioned",
-];
-const LEVELS: &[&str] = &["public", "official", "official", "sensitive", "secret"];
-const SECTORS: &[&str] = &[
-    "central-government",
-    "local-government",
-    "health",
-    "education",
-    "policing",
-    "defence",
-    "national-security",
-];
+use register_gen::{generate, parse_count, DEFAULT_SEED};
 
 fn main() -> std::io::Result<()> {
     let mut assets: u64 = 100_000;
-    let mut seed: u64 = 20221124;
+    let mut seed: u64 = DEFAULT_SEED;
     let mut out = PathBuf::from("/tmp/assetlint-bench");
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -118,93 +36,16 @@ fn main() -> std::io::Result<()> {
         }
     }
     fs::create_dir_all(&out)?;
-    let mut rng = Rng(seed.max(1));
-    for _ in 0..16 {
-        rng.next();
-    }
-    let site_count = (assets / 1000).max(100);
-
     let mut sites = BufWriter::new(File::create(out.join("sites.csv"))?);
-    writeln!(sites, "Site Code,Site Name,Sensitivity,Sector,Parent")?;
-    for i in 0..site_count {
-        // Every tenth site is a campus; the others may sit inside one.
-        let parent = if i % 10 != 0 && rng.below(3) == 0 {
-            format!("S{:05}", i - i % 10)
-        } else {
-            String::new()
-        };
-        writeln!(
-            sites,
-            "S{i:05},Building {i},{},{},{parent}",
-            rng.pick(LEVELS),
-            rng.pick(SECTORS)
-        )?;
-    }
-    sites.flush()?;
-
-    let total: u64 = MAKERS.iter().map(|m| m.4).sum();
     let mut devices = BufWriter::with_capacity(1 << 20, File::create(out.join("devices.csv"))?);
-    writeln!(
-        devices,
-        "Asset Tag,Manufacturer,Brand,Model No.,Device Type,Site Code,MAC Address,Install Date,Status,Location"
-    )?;
-    for i in 0..assets {
-        let mut roll = rng.below(total);
-        let maker = MAKERS
-            .iter()
-            .find(|m| {
-                if roll < m.4 {
-                    true
-                } else {
-                    roll -= m.4;
-                    false
-                }
-            })
-            .unwrap_or(&MAKERS[0]);
-        let mac = rng.next();
-        let year = 2015 + rng.below(11);
-        let month = 1 + rng.below(12);
-        let day = 1 + rng.below(28);
-        let make = if maker.0.contains(',') {
-            format!("\"{}\"", maker.0)
-        } else {
-            maker.0.to_string()
-        };
-        writeln!(
-            devices,
-            "CAM-{i:08},{make},{},{},{},S{:05},{}:{:02X}:{:02X}:{:02X},{year}-{month:02}-{day:02},{},\"Floor {}, bay {}\"",
-            maker.1,
-            maker.2,
-            rng.pick(KINDS),
-            rng.below(site_count),
-            maker.3,
-            (mac >> 16) & 0xff,
-            (mac >> 8) & 0xff,
-            mac & 0xff,
-            rng.pick(STATUSES),
-            rng.below(12),
-            rng.below(40),
-        )?;
-    }
+    generate(assets, seed, &mut sites, &mut devices)?;
+    sites.flush()?;
     devices.flush()?;
     eprintln!(
         "wrote {} devices and {} sites to {}",
         assets,
-        site_count,
+        (assets / 1000).max(100),
         out.display()
     );
     Ok(())
-}
-
-/// `1000000`, `1m`, `100k`.
-fn parse_count(s: &str) -> u64 {
-    let s = s.trim().to_ascii_lowercase();
-    let (digits, scale) = match s.strip_suffix('m') {
-        Some(d) => (d, 1_000_000),
-        None => match s.strip_suffix('k') {
-            Some(d) => (d, 1_000),
-            None => (s.as_str(), 1),
-        },
-    };
-    digits.parse::<u64>().unwrap_or(100_000) * scale
 }
