@@ -45,10 +45,28 @@ struct Pending {
     by_vendor: BTreeMap<Option<String>, usize>,
 }
 
+/// A site's assets due by one deadline: how many, and the first
+/// [`Plan::ID_LIMIT`] ids, one after another in `ids` (ending at `ends`),
+/// which is a fraction of the memory of a string each.
 #[derive(Debug, Default)]
 struct Group {
     count: usize,
-    ids: Vec<String>,
+    ids: String,
+    ends: Vec<usize>,
+}
+
+impl Group {
+    fn ids(&self) -> Vec<String> {
+        let mut start = 0;
+        self.ends
+            .iter()
+            .map(|&end| {
+                let id = self.ids[start..end].to_string();
+                start = end;
+                id
+            })
+            .collect()
+    }
 }
 
 /// Everything due by one deadline.
@@ -168,8 +186,9 @@ impl Plan {
         pending.assets += 1;
         let group = pending.by_site.entry(f.site_id.clone()).or_default();
         group.count += 1;
-        if group.ids.len() < Self::ID_LIMIT {
-            group.ids.push(asset);
+        if group.ends.len() < Self::ID_LIMIT {
+            group.ids.push_str(&asset);
+            group.ends.push(group.ids.len());
         }
         *pending.by_vendor.entry(f.vendor_id.clone()).or_default() += 1;
     }
@@ -214,8 +233,8 @@ impl Plan {
                     .map(|(site, g)| SiteAssets {
                         site: site.clone(),
                         count: g.count,
-                        assets: g.ids.clone(),
-                        more: g.count - g.ids.len(),
+                        assets: g.ids(),
+                        more: g.count - g.ends.len(),
                     })
                     .collect();
                 by_site.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.site.cmp(&b.site)));
