@@ -22,8 +22,9 @@ use crate::diag::{Code, Finding, Label};
 use crate::model::{Asset, AssetField};
 use crate::source::Snippet;
 
-/// Ids kept in memory by [`Ids::default`]: about 10 MiB of them.
-const BUDGET: usize = 200_000;
+/// Ids kept in memory by [`Ids::default`] (about 8 MiB of them), and the
+/// length of a spilled run (about as much while it is gathered).
+const BUDGET: usize = 100_000;
 
 /// Asset ids seen so far.
 pub struct Ids {
