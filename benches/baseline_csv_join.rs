@@ -12,7 +12,7 @@
 //! count.
 //!
 //! Columns are found by header name, ignoring case, so it reads both
-//! `/work/shared/bench/gen.py` output (`site`, `sensitivity`,
+//! `../shared/bench/gen.py` output (`site`, `sensitivity`,
 //! `manufacturer`) and `gen-register` output (`Site Code`, `Sensitivity`,
 //! `Manufacturer`).
 

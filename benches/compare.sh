@@ -8,9 +8,9 @@
 #   GEN=register bash benches/compare.sh         # gen-register data instead of gen.py's
 #   BIN=/path/to/other/assetlint bash benches/compare.sh
 #
-# Data (GEN=shared, the default): /work/shared/bench/gen.py output in
+# Data (GEN=shared, the default): ../shared/bench/gen.py output in
 # ${DATA:-/tmp/bench-data}/<size> (devices.csv, sites.csv, doc.json, doc.yaml,
-# truth.json), the same folders /work/shared/bench/run.sh uses, so the peers
+# truth.json), the same folders ../shared/bench/run.sh uses, so the peers
 # there read the very same files. GEN=register uses the project's generator
 # (benches/gen_register.rs) in ${DATA:-/tmp/bench-data}/register-<size>.
 #
@@ -44,7 +44,7 @@ sizes=${SIZES:-"100k 1m"}
 runs=${RUNS:-5}
 gen=${GEN:-shared}
 data=${DATA:-/tmp/bench-data}
-gen_py=${GEN_PY:-/work/shared/bench/gen.py}
+gen_py=${GEN_PY:-../shared/bench/gen.py}
 date=2026-01-01
 cargo build --release --quiet --bin assetlint --example gen-register \
   --example baseline-csv-join --example baseline-json-join

@@ -5,6 +5,7 @@
 
 pub mod baseline;
 mod facts;
+pub mod ids;
 pub mod reconcile;
 pub mod waivers;
 

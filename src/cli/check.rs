@@ -1,7 +1,7 @@
 //! `assetlint check`: discover → read → resolve → evaluate → report.
 
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::{BufReader, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
@@ -12,6 +12,7 @@ use std::time::Instant;
 use jiff::civil::Date;
 
 use crate::check::baseline::{Baseline, Recorder};
+use crate::check::ids::Ids;
 use crate::check::reconcile::Reconciler;
 use crate::check::waivers::Waivers;
 use crate::check::{fails, Engine, Outcome};
@@ -278,6 +279,14 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
         progress.file_done();
     }
     progress.finish();
+    // Ids used twice past the ones kept in memory are known only now.
+    let duplicates = ids.finish().map_err(|e| {
+        Invalid::plain(
+            "io::temp-file",
+            format!("cannot keep the asset ids in a temporary file: {e}"),
+        )
+    })?;
+    stream.defer(duplicates);
     if let Some(reconciler) = reconciler {
         let reconciled = reconciler.finish(catalog);
         let summary = stream.summary_mut();
@@ -672,93 +681,6 @@ fn lint(
         ));
     }
     stream.flush_before(&name, usize::MAX);
-}
-
-/// Asset ids seen so far, for duplicate detection: a 64-bit hash of each id
-/// and where it was first used, so the set stays small however large the
-/// register (two ids colliding in 64 bits is not a practical risk).
-#[derive(Default)]
-struct Ids {
-    seen: HashMap<u64, Place, std::hash::BuildHasherDefault<Prehashed>>,
-    files: Vec<Arc<str>>,
-}
-
-/// Where an id was first used: enough to show it, with the id's own text,
-/// as a one-value snippet (its byte offset is not needed for that).
-struct Place {
-    file: u32,
-    line: u32,
-    column: u32,
-}
-
-/// A hasher for keys that are already hashes.
-#[derive(Default)]
-struct Prehashed(u64);
-
-impl std::hash::Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-impl Ids {
-    /// Records the asset's id; a finding if it was seen before.
-    fn check(&mut self, asset: &crate::model::Asset) -> Option<Finding> {
-        let id = asset.text(crate::model::AssetField::Id)?;
-        let key = fixed_hash(id.value);
-        if let Some(first) = self.seen.get(&key) {
-            let code = Code::DuplicateId;
-            let mut f = Finding::new(
-                code.id(),
-                code.severity(),
-                format!("asset id `{}` is used twice", id.value),
-                Label::new(asset.snippet.clone(), id.span.clone(), "second use"),
-            );
-            let fragment = Snippet::fragment(
-                self.files[first.file as usize].clone(),
-                id.value.into(),
-                0,
-                first.line as usize,
-                first.column as usize,
-            );
-            f.related
-                .push(Label::new(fragment, 0..id.value.len(), "first used here"));
-            f.asset_id = Some(id.value.to_string());
-            f.help = Some(code.help().to_string());
-            return Some(f);
-        }
-        let name = asset.snippet.name();
-        if self.files.last().is_none_or(|f| !Arc::ptr_eq(f, name)) {
-            self.files.push(name.clone());
-        }
-        let at = asset.snippet.position(id.span.start);
-        self.seen.insert(
-            key,
-            Place {
-                file: (self.files.len() - 1) as u32,
-                line: at.line as u32,
-                column: (at.column - 1) as u32,
-            },
-        );
-        None
-    }
-}
-
-/// FNV-1a over the id's bytes: fixed, so runs are reproducible.
-fn fixed_hash(id: &str) -> u64 {
-    id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
 
 /// A reader's problem as a finding.

@@ -118,12 +118,32 @@ impl Reporter for Json {
 
     fn end(&mut self, summary: &Summary, out: &mut dyn Write) -> io::Result<()> {
         let summary = serde_json::to_string_pretty(summary)?.replace('\n', "\n  ");
-        let plan = serde_json::to_string_pretty(&self.plan.deadlines())?.replace('\n', "\n  ");
         let close = if self.written == 0 { "]" } else { "\n  ]" };
-        writeln!(
-            out,
-            "{close},\n  \"summary\": {summary},\n  \"plan\": {plan}\n}}"
-        )
+        write!(out, "{close},\n  \"summary\": {summary},\n  \"plan\": ")?;
+        // Written as it is serialised: a plan of many sites is large.
+        serde_json::to_writer_pretty(Indent(&mut *out), &self.plan.deadlines())?;
+        writeln!(out, "\n}}")
+    }
+}
+
+/// Writes through, indenting every line after the first by two spaces.
+struct Indent<'a>(&'a mut dyn Write);
+
+impl Write for Indent<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut lines = buf.split(|&b| b == b'\n');
+        if let Some(first) = lines.next() {
+            self.0.write_all(first)?;
+        }
+        for line in lines {
+            self.0.write_all(b"\n  ")?;
+            self.0.write_all(line)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
     }
 }
 

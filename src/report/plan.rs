@@ -10,13 +10,17 @@
 //! A deadline counts as overdue from its own day on (`days_left <= 0`), as
 //! the check does when it says a deadline "has passed".
 //!
-//! Memory: the plan keeps counts per distinct deadline, site and vendor, at
-//! most [`Plan::ID_LIMIT`] asset ids per deadline and site (the rest are
-//! counted), and the keys of the assets already counted for a deadline (to
-//! count each once), which grow no faster than the run's own set of asset
-//! ids.
+//! Findings arrive in report order (by file, then position), and all of an
+//! asset's findings lie within its record, so they arrive together: to count
+//! each asset once per deadline, the plan remembers only the last asset it
+//! counted for each deadline. (Two records with the same id are two assets
+//! here; the duplicate id is a finding of its own.)
+//!
+//! Memory: the plan keeps counts per distinct deadline, site and vendor and
+//! at most [`Plan::ID_LIMIT`] asset ids per deadline and site (the rest are
+//! counted), whatever the size of the register.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -28,8 +32,6 @@ use crate::report::plural;
 #[derive(Debug, Default)]
 pub struct Plan {
     deadlines: BTreeMap<Date, Pending>,
-    /// `(deadline, file, asset)` of every asset counted.
-    seen: HashSet<(Date, String, String)>,
     as_of: Option<Date>,
 }
 
@@ -37,14 +39,34 @@ pub struct Plan {
 struct Pending {
     days_left: i64,
     assets: usize,
+    /// The file and key of the asset counted last.
+    last: (String, String),
     by_site: BTreeMap<Option<String>, Group>,
     by_vendor: BTreeMap<Option<String>, usize>,
 }
 
+/// A site's assets due by one deadline: how many, and the first
+/// [`Plan::ID_LIMIT`] ids, one after another in `ids` (ending at `ends`),
+/// which is a fraction of the memory of a string each.
 #[derive(Debug, Default)]
 struct Group {
     count: usize,
-    ids: Vec<String>,
+    ids: String,
+    ends: Vec<usize>,
+}
+
+impl Group {
+    fn ids(&self) -> Vec<String> {
+        let mut start = 0;
+        self.ends
+            .iter()
+            .map(|&end| {
+                let id = self.ids[start..end].to_string();
+                start = end;
+                id
+            })
+            .collect()
+    }
 }
 
 /// Everything due by one deadline.
@@ -150,23 +172,23 @@ impl Plan {
             Some(id) => id.clone(),
             None => format!("{}:{}", f.file(), f.primary.range().0.line),
         };
-        if !self
-            .seen
-            .insert((deadline, f.file().to_string(), asset.clone()))
-        {
-            return;
-        }
         let pending = self.deadlines.entry(deadline).or_insert_with(|| Pending {
             days_left,
             assets: 0,
+            last: (String::new(), String::new()),
             by_site: BTreeMap::new(),
             by_vendor: BTreeMap::new(),
         });
+        if pending.assets > 0 && pending.last.0 == f.file() && pending.last.1 == asset {
+            return;
+        }
+        pending.last = (f.file().to_string(), asset.clone());
         pending.assets += 1;
         let group = pending.by_site.entry(f.site_id.clone()).or_default();
         group.count += 1;
-        if group.ids.len() < Self::ID_LIMIT {
-            group.ids.push(asset);
+        if group.ends.len() < Self::ID_LIMIT {
+            group.ids.push_str(&asset);
+            group.ends.push(group.ids.len());
         }
         *pending.by_vendor.entry(f.vendor_id.clone()).or_default() += 1;
     }
@@ -211,8 +233,8 @@ impl Plan {
                     .map(|(site, g)| SiteAssets {
                         site: site.clone(),
                         count: g.count,
-                        assets: g.ids.clone(),
-                        more: g.count - g.ids.len(),
+                        assets: g.ids(),
+                        more: g.count - g.ends.len(),
                     })
                     .collect();
                 by_site.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.site.cmp(&b.site)));
