@@ -28,7 +28,6 @@
 //!
 //! [`Code::ParseError`]: crate::diag::Code::ParseError
 
-use std::borrow::Cow;
 use std::io::BufRead;
 use std::sync::Arc;
 
@@ -36,6 +35,7 @@ use quick_xml::events::{BytesStart, Event as XmlEvent};
 
 use crate::model::RawValue;
 use crate::read::structured::{cyclonedx, parse_error, read_text, JsonReader, MAX_DEPTH};
+use crate::read::xml::{self, offset_in, refused_entities};
 use crate::read::{Event, Reader};
 use crate::source::{Snippet, Span, Spanned};
 
@@ -171,15 +171,7 @@ fn parse(text: &str, snippet: &Snippet) -> (Option<Spanned<RawValue>>, Option<Ev
         let position = usize::try_from(xml.buffer_position()).unwrap_or(text.len());
         match event {
             XmlEvent::DocType(d) => {
-                let body = String::from_utf8_lossy(d.as_ref()).to_ascii_uppercase();
-                if let Some(i) = body.find("<!ENTITY") {
-                    let at = offset_in(text, d.as_ref()).map_or(0, |o| o + i);
-                    let refused = parse_error(
-                        snippet,
-                        at..at + "<!ENTITY".len(),
-                        "the XML declares entities, which are not read".into(),
-                        "entity declarations are refused".into(),
-                    );
+                if let Some(refused) = refused_entities(text, snippet, &d) {
                     return (None, Some(refused));
                 }
             }
@@ -282,36 +274,12 @@ fn close(stack: &mut [Node], root: &mut Option<Spanned<RawValue>>, node: Node, e
     }
 }
 
-/// The byte offset of `part` in `text`, when `part` borrows from it.
-fn offset_in(text: &str, part: &[u8]) -> Option<usize> {
-    let base = text.as_ptr() as usize;
-    let at = (part.as_ptr() as usize).checked_sub(base)?;
-    (at + part.len() <= text.len()).then_some(at)
-}
-
 /// The attributes of `e` as entries, each value spanned at its raw text.
 fn attributes(text: &str, e: &BytesStart<'_>) -> Vec<Entry> {
-    let mut out = Vec::new();
-    for a in e.attributes().with_checks(false).flatten() {
-        let Cow::Borrowed(raw) = a.value else {
-            continue;
-        };
-        let Some(at) = offset_in(text, raw) else {
-            continue;
-        };
-        let value = a
-            .unescape_value()
-            .map(Cow::into_owned)
-            .unwrap_or_else(|_| String::from_utf8_lossy(raw).into_owned());
-        let key_raw = a.key.as_ref();
-        let key_at = offset_in(text, key_raw).unwrap_or(at);
-        let key = String::from_utf8_lossy(key_raw).into_owned();
-        out.push((
-            Spanned::new(key, key_at..key_at + key_raw.len()),
-            Spanned::new(RawValue::Str(value), at..at + raw.len()),
-        ));
-    }
-    out
+    xml::attributes(text, e)
+        .into_iter()
+        .map(|(k, v)| (k, v.map(RawValue::Str)))
+        .collect()
 }
 
 #[cfg(test)]

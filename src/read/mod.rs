@@ -21,6 +21,7 @@ pub mod jsonl;
 pub mod nmap;
 pub mod structured;
 pub mod xlsx;
+mod xml;
 
 /// An input format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

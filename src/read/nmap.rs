@@ -13,11 +13,12 @@
 //! position; hosts before it are still emitted. The parser is not
 //! recursive, so nesting depth cannot exhaust the stack.
 
-use std::borrow::Cow;
 use std::io::BufRead;
 use std::sync::Arc;
 
 use quick_xml::events::{BytesStart, Event as XmlEvent};
+
+use super::xml::{attributes, offset_in, refused_entities};
 
 use crate::model::{RawValue, Record};
 use crate::read::structured::{parse_error, read_text, Lines};
@@ -75,15 +76,8 @@ impl Reader for NmapReader {
             };
             match event {
                 XmlEvent::DocType(d) => {
-                    let body = String::from_utf8_lossy(d.as_ref()).to_ascii_uppercase();
-                    if let Some(i) = body.find("<!ENTITY") {
-                        let at = offset_in(&text, d.as_ref()).map_or(0, |o| o + i);
-                        emit(parse_error(
-                            &snippet,
-                            at..at + "<!ENTITY".len(),
-                            "the XML declares entities, which are not read".into(),
-                            "entity declarations are refused".into(),
-                        ));
+                    if let Some(refused) = refused_entities(&text, &snippet, &d) {
+                        emit(refused);
                         return Ok(());
                     }
                 }
@@ -128,37 +122,13 @@ impl Reader for NmapReader {
     }
 }
 
-/// The byte offset of `part` in `text`, when `part` borrows from it.
-fn offset_in(text: &str, part: &[u8]) -> Option<usize> {
-    let base = text.as_ptr() as usize;
-    let at = (part.as_ptr() as usize).checked_sub(base)?;
-    (at + part.len() <= text.len()).then_some(at)
-}
-
-/// The attributes of `e` as (name, value, span of the raw value).
-fn attributes(text: &str, e: &BytesStart<'_>) -> Vec<(String, Spanned<String>)> {
-    let mut out = Vec::new();
-    for a in e.attributes().with_checks(false).flatten() {
-        let Cow::Borrowed(raw) = a.value else {
-            continue;
-        };
-        let Some(at) = offset_in(text, raw) else {
-            continue;
-        };
-        let value = a
-            .unescape_value()
-            .map(Cow::into_owned)
-            .unwrap_or_else(|_| String::from_utf8_lossy(raw).into_owned());
-        let key = String::from_utf8_lossy(a.key.as_ref()).into_owned();
-        out.push((key, Spanned::new(value, at..at + raw.len())));
-    }
-    out
-}
-
-fn get<'a>(attrs: &'a [(String, Spanned<String>)], key: &str) -> Option<&'a Spanned<String>> {
+fn get<'a>(
+    attrs: &'a [(Spanned<String>, Spanned<String>)],
+    key: &str,
+) -> Option<&'a Spanned<String>> {
     attrs
         .iter()
-        .find(|(k, _)| k == key)
+        .find(|(k, _)| k.value == key)
         .map(|(_, v)| v)
         .filter(|v| !v.value.trim().is_empty())
 }
