@@ -5,8 +5,8 @@
 //! the tree into records, the same way for all three:
 //!
 //! - a top-level list of maps → one record per map, [`Hint::Unknown`];
-//! - a top-level map with `assets:` and/or `sites:` lists (TOML:
-//!   `[[assets]]` / `[[sites]]`) → records with [`Hint::Assets`] /
+//! - a top-level map with `assets:` (or `devices:`) and/or `sites:` lists
+//!   (TOML: `[[assets]]` / `[[sites]]`) → records with [`Hint::Assets`] /
 //!   [`Hint::Sites`]; other top-level keys are ignored;
 //! - an empty file (or `null`, or an empty TOML table) → nothing;
 //! - anything else → one [`Code::ParseError`] saying what was expected.
@@ -15,8 +15,12 @@
 //! (NetBox exports, CycloneDX BOMs, Ansible inventories): the first that
 //! recognises it turns it into records its own way.
 //!
+//! YAML and JSON files over [`stream::STREAM_FROM`] bytes of these generic
+//! shapes are streamed instead, one list item at a time, with the same
+//! records (see [`stream`]).
+//!
 //! A record's `line` is its item's first line, `span` the item, `snippet`
-//! the whole file (shared). Nested maps and lists stay [`RawValue::Map`] /
+//! the whole file (shared; a streamed record's covers its item). Nested maps and lists stay [`RawValue::Map`] /
 //! [`RawValue::List`]. String spans cover the text inside the quotes, as in
 //! CSV. A syntax error is one [`Code::ParseError`] at the parser's position,
 //! and then no records are emitted for that file. Nesting deeper than
