@@ -216,7 +216,8 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
 
     stream.summary_mut().date = Some(today);
     let mut site_findings = Vec::new();
-    let sites = read_sites(&config, &root, &mut site_findings, stream.summary_mut())?;
+    let mut sites = read_sites(&config, &root, &mut site_findings, stream.summary_mut())?;
+    let mixed = mixed_sites(&inputs, &config, &mut sites, &mut site_findings);
     let (sites, more) = SiteIndex::build(sites, &config.ladder);
     site_findings.extend(more);
     stream.defer(site_findings);
@@ -263,6 +264,7 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
                     &mut ids,
                     reconciler.as_mut(),
                     &progress,
+                    false,
                 );
             }
             Input::File(target) => lint_file(
@@ -274,6 +276,7 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
                 &mut ids,
                 reconciler.as_mut(),
                 &progress,
+                mixed.contains(&target.display),
             ),
         }
         progress.file_done();
@@ -521,6 +524,59 @@ fn read_sites(
     }
 }
 
+/// The YAML and JSON inputs that hold both sites and assets (gen.py's
+/// `{sites: [...], devices: [...]}` document) are site registers too:
+/// their sites join the register before any asset is checked (read by a
+/// quick pass that skips the asset lists), and their names are returned.
+/// Problems are left to the full reading of the file.
+fn mixed_sites(
+    inputs: &[Input],
+    config: &Config,
+    sites: &mut Vec<Site>,
+    findings: &mut Vec<Finding>,
+) -> HashSet<Arc<str>> {
+    let mut mixed = HashSet::new();
+    for input in inputs {
+        let Input::File(Target {
+            path,
+            display,
+            format: Some(format @ (Format::Json | Format::Yaml)),
+            ..
+        }) = input
+        else {
+            continue;
+        };
+        let Ok(file) = File::open(path) else {
+            continue;
+        };
+        let (mut found, mut assets) = (Vec::new(), false);
+        let read = crate::read::structured::read_sites_first(
+            *format,
+            display.clone(),
+            &mut BufReader::new(file),
+            &mut |event| match event {
+                Event::Record(Hint::Sites, record) => found.push(record),
+                Event::Record(Hint::Assets, _) => assets = true,
+                _ => {}
+            },
+        );
+        if read.is_err() || !assets || found.is_empty() {
+            continue;
+        }
+        for record in found {
+            match fields::site_with(record, &config.site_fields, &config.ladder) {
+                Ok((site, problems)) => {
+                    findings.extend(problems.into_iter().map(problem_finding));
+                    sites.push(site);
+                }
+                Err(problem) => findings.push(problem_finding(problem)),
+            }
+        }
+        mixed.insert(display.clone());
+    }
+    mixed
+}
+
 #[allow(clippy::too_many_arguments)]
 fn lint_file(
     engine: &Engine<'_>,
@@ -531,6 +587,7 @@ fn lint_file(
     ids: &mut Ids,
     reconciler: Option<&mut Reconciler>,
     progress: &Progress,
+    mixed: bool,
 ) {
     let empty = || Snippet::whole(target.display.clone(), "".into());
     let Some(format) = target.format else {
@@ -560,6 +617,7 @@ fn lint_file(
                 ids,
                 reconciler,
                 progress,
+                mixed,
             );
         }
         Err(e) => {
@@ -581,7 +639,9 @@ fn unreadable(snippet: Snippet, name: &str, e: &std::io::Error) -> Finding {
     f
 }
 
-/// Reads one asset file and checks every asset in it.
+/// Reads one asset file and checks every asset in it. A `mixed` file's
+/// sites have been read into the site register already (see
+/// [`mixed_sites`]).
 #[allow(clippy::too_many_arguments)]
 fn lint(
     engine: &Engine<'_>,
@@ -594,8 +654,9 @@ fn lint(
     ids: &mut Ids,
     mut reconciler: Option<&mut Reconciler>,
     progress: &Progress,
+    mixed: bool,
 ) {
-    let mut warned_sites = false;
+    let mut warned_sites = mixed;
     let mut findings = Vec::new();
     let mut mapper = fields::Mapper::new(&config.columns).with_dates(config.dates);
     let chosen_sheets;
@@ -624,7 +685,11 @@ fn lint(
             }
         }
         Event::Record(_, record) => {
-            if format.streams() {
+            // A streamed YAML or JSON file's records (snippets that are
+            // parts of the file) arrive in file order too.
+            let streamed = matches!(format, Format::Json | Format::Yaml)
+                && record.snippet.offset() > 0;
+            if format.streams() || streamed {
                 // Records arrive in file order: what sorts before this one is final.
                 stream.flush_before(&name, record.span.start);
             }

@@ -5,8 +5,8 @@
 //! the tree into records, the same way for all three:
 //!
 //! - a top-level list of maps → one record per map, [`Hint::Unknown`];
-//! - a top-level map with `assets:` and/or `sites:` lists (TOML:
-//!   `[[assets]]` / `[[sites]]`) → records with [`Hint::Assets`] /
+//! - a top-level map with `assets:` (or `devices:`) and/or `sites:` lists
+//!   (TOML: `[[assets]]` / `[[sites]]`) → records with [`Hint::Assets`] /
 //!   [`Hint::Sites`]; other top-level keys are ignored;
 //! - an empty file (or `null`, or an empty TOML table) → nothing;
 //! - anything else → one [`Code::ParseError`] saying what was expected.
@@ -15,8 +15,12 @@
 //! (NetBox exports, CycloneDX BOMs, Ansible inventories): the first that
 //! recognises it turns it into records its own way.
 //!
+//! YAML and JSON files over [`stream::STREAM_FROM`] bytes of these generic
+//! shapes are streamed instead, one list item at a time, with the same
+//! records (see [`stream`]).
+//!
 //! A record's `line` is its item's first line, `span` the item, `snippet`
-//! the whole file (shared). Nested maps and lists stay [`RawValue::Map`] /
+//! the whole file (shared; a streamed record's covers its item). Nested maps and lists stay [`RawValue::Map`] /
 //! [`RawValue::List`]. String spans cover the text inside the quotes, as in
 //! CSV. A syntax error is one [`Code::ParseError`] at the parser's position,
 //! and then no records are emitted for that file. Nesting deeper than
@@ -35,6 +39,7 @@ mod ansible;
 pub mod cyclonedx;
 pub(crate) mod json;
 mod netbox;
+pub(crate) mod stream;
 mod toml;
 mod yaml;
 
@@ -59,19 +64,34 @@ pub(crate) fn read_text(
     let mut bytes = Vec::new();
     input.take(MAX_FILE + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > MAX_FILE {
-        let snippet = Snippet::whole(name.clone(), Arc::from(""));
-        emit(Event::Problem(Problem {
-            code: Code::ParseError,
-            dropped: false,
-            message: format!("the file is larger than {} MiB", MAX_FILE >> 20),
-            snippet,
-            span: 0..0,
-            label: "this file was not read".into(),
-        }));
+        too_large(name, emit);
         return Ok(None);
     }
     let Decoded { text, fallback, .. } = decode::decode(&bytes);
     drop(bytes);
+    Ok(Some(whole_text(name, text, fallback, emit)))
+}
+
+/// The problem for a file over [`MAX_FILE`] read whole.
+pub(crate) fn too_large(name: &Arc<str>, emit: &mut dyn FnMut(Event)) {
+    let snippet = Snippet::whole(name.clone(), Arc::from(""));
+    emit(Event::Problem(Problem {
+        code: Code::ParseError,
+        dropped: false,
+        message: format!("the file is larger than {} MiB", MAX_FILE >> 20),
+        snippet,
+        span: 0..0,
+        label: "this file was not read".into(),
+    }));
+}
+
+/// A whole file's decoded text and snippet, reporting an encoding fallback.
+pub(crate) fn whole_text(
+    name: &Arc<str>,
+    text: String,
+    fallback: Option<decode::Fallback>,
+    emit: &mut dyn FnMut(Event),
+) -> (Arc<str>, Snippet) {
     let text: Arc<str> = Arc::from(text);
     let snippet = Snippet::whole(name.clone(), text.clone());
     if let Some(f) = fallback {
@@ -85,7 +105,27 @@ pub(crate) fn read_text(
             label: f.label(),
         }));
     }
-    Ok(Some((text, snippet)))
+    (text, snippet)
+}
+
+/// Reads what a site register needs from a YAML or JSON asset file (other
+/// formats: nothing): its site records, and the first record of each asset
+/// list, which tells that it has assets; the rest of an asset list is
+/// skipped without being parsed when the file is streamed. A file that is
+/// not of a generic shape, or small, is read in full (the caller keeps the
+/// site records).
+pub fn read_sites_first(
+    format: crate::read::Format,
+    name: Arc<str>,
+    input: &mut dyn BufRead,
+    emit: &mut dyn FnMut(Event),
+) -> std::io::Result<()> {
+    use crate::read::Format;
+    match format {
+        Format::Json => json::read_json_as(name, input, emit, stream::STREAM_FROM, true),
+        Format::Yaml => yaml::read_yaml_as(name, input, emit, stream::STREAM_FROM, true),
+        _ => Ok(()),
+    }
 }
 
 /// A parse error at `span`.
@@ -175,10 +215,8 @@ fn emit_records(snippet: &Snippet, root: Spanned<RawValue>, emit: &mut dyn FnMut
         RawValue::Map(entries) => {
             let mut found = false;
             for (key, value) in entries {
-                let hint = match key.value.as_str() {
-                    "assets" => Hint::Assets,
-                    "sites" => Hint::Sites,
-                    _ => continue,
+                let Some(hint) = stream::record_key(&key.value) else {
+                    continue;
                 };
                 found = true;
                 match value.value {
@@ -252,8 +290,13 @@ fn items_to_records(
 /// comments, with the offset where [`MAX_DEPTH`] is passed, if it is.
 /// Checked before parsing because the parsers recurse.
 pub(crate) fn too_deep(text: &str, toml: bool) -> Option<usize> {
+    too_deep_from(text, toml, 0)
+}
+
+/// [`too_deep`] for text that sits `depth` levels deep in its file.
+pub(crate) fn too_deep_from(text: &str, toml: bool, depth: usize) -> Option<usize> {
     let b = text.as_bytes();
-    let mut depth = 0usize;
+    let mut depth = depth;
     let mut i = 0;
     while i < b.len() {
         match b[i] {

@@ -83,6 +83,12 @@ fn page(root: &RawValue) -> Option<(&[Spanned<RawValue>], bool)> {
     }
 }
 
+/// Whether one list item is a NetBox device or site (how a streamed list
+/// is recognised by its first item).
+pub(super) fn recognise_item(item: &RawValue) -> bool {
+    netbox_item(item)
+}
+
 fn netbox_item(item: &RawValue) -> bool {
     match item {
         RawValue::Map(entries) => is_device(entries) || is_site(entries),

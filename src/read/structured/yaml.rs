@@ -12,15 +12,17 @@
 //! multi-document stream is read.
 
 use std::borrow::Cow;
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 use std::sync::Arc;
 
 use saphyr_parser::{Event as YEvent, Parser, ScalarStyle, Span as YSpan};
 
-use super::{emit_records, parse_error, read_text, unquote, MAX_DEPTH};
+use super::stream::{self, Window, MAX_ITEM};
+use super::{emit_records, netbox, parse_error, unquote, whole_text, MAX_DEPTH};
 use crate::diag::Code;
 use crate::model::RawValue;
-use crate::read::{Event, Problem, Reader};
+use crate::read::decode::{self, Decoded};
+use crate::read::{Event, Hint, Problem, Reader};
 use crate::source::{Snippet, Span, Spanned};
 
 /// YAML files.
@@ -80,39 +82,118 @@ impl Reader for YamlReader {
         input: &mut dyn BufRead,
         emit: &mut dyn FnMut(Event),
     ) -> std::io::Result<()> {
-        let Some((text, snippet)) = read_text(&name, input, emit)? else {
-            return Ok(());
-        };
-        let map = CharToByte::new(&text);
-        let mut roots = Vec::new();
-        let mut problems = Vec::new();
-        match build(&text, &map, &snippet, &mut roots, &mut problems) {
-            Ok(()) => {
-                for p in problems {
-                    emit(Event::Problem(p));
-                }
-                for root in roots {
-                    emit_records(&snippet, root, emit);
-                }
-            }
-            Err(e) => emit(e),
-        }
-        Ok(())
+        read_yaml(name, input, emit, stream::STREAM_FROM)
     }
 }
 
-/// Builds one tree per document; a syntax error or too deep a nesting is
-/// the `Err` event.
+/// Reads a YAML file whole when it is at most `stream_from` bytes, else
+/// streams it (see [`stream`]).
+pub(crate) fn read_yaml(
+    name: Arc<str>,
+    input: &mut dyn BufRead,
+    emit: &mut dyn FnMut(Event),
+    stream_from: usize,
+) -> std::io::Result<()> {
+    read_yaml_as(name, input, emit, stream_from, false)
+}
+
+/// [`read_yaml`], or with `sites_only` the reading of
+/// [`super::read_sites_first`].
+pub(crate) fn read_yaml_as(
+    name: Arc<str>,
+    input: &mut dyn BufRead,
+    emit: &mut dyn FnMut(Event),
+    stream_from: usize,
+    sites_only: bool,
+) -> std::io::Result<()> {
+    let (bytes, whole) = stream::head(input, stream_from)?;
+    if whole {
+        let Decoded { text, fallback, .. } = decode::decode(&bytes);
+        drop(bytes);
+        let (text, snippet) = whole_text(&name, text, fallback, emit);
+        tree(&text, &snippet, emit);
+        return Ok(());
+    }
+    let mut rest = std::io::Cursor::new(bytes).chain(input);
+    let mut streamer = Streamer {
+        w: Window::new(name, &mut rest),
+        committed: false,
+        warned: false,
+        alias_told: false,
+        anchors: Vec::new(),
+        sites_only,
+    };
+    match streamer.run(emit)? {
+        Ok(true) | Err(Stop) => Ok(()),
+        Ok(false) => {
+            if let Some((text, snippet)) = streamer.w.into_whole(emit)? {
+                tree(&text, &snippet, emit);
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Reads a whole file's text as one tree per document.
+fn tree(text: &str, snippet: &Snippet, emit: &mut dyn FnMut(Event)) {
+    let map = CharToByte::new(text);
+    let mut roots = Vec::new();
+    let mut problems = Vec::new();
+    let mut aliases = Vec::new();
+    match build(
+        text,
+        &map,
+        snippet,
+        0,
+        &mut roots,
+        &mut problems,
+        &mut aliases,
+    ) {
+        Ok(()) => {
+            problems.extend(alias_problem(snippet, &aliases));
+            for p in problems {
+                emit(Event::Problem(p));
+            }
+            for root in roots {
+                emit_records(snippet, root, emit);
+            }
+        }
+        Err(e) => emit(e),
+    }
+}
+
+/// One warning for all aliases, at the first.
+fn alias_problem(snippet: &Snippet, aliases: &[Span]) -> Option<Problem> {
+    let first = aliases.first()?;
+    let more = match aliases.len() - 1 {
+        0 => String::new(),
+        1 => " (and 1 more alias)".into(),
+        n => format!(" (and {n} more aliases)"),
+    };
+    Some(Problem {
+        code: Code::InvalidValue,
+        dropped: false,
+        message: "YAML aliases are not expanded".into(),
+        snippet: snippet.clone(),
+        span: first.clone(),
+        label: format!("this alias{more} was read as an empty value; write the value out"),
+    })
+}
+
+/// Builds one tree per document of `text`, which sits `depth` levels deep
+/// in its file; a syntax error or too deep a nesting is the `Err` event.
+/// Aliases are read as null and noted in `aliases`.
 fn build(
     text: &str,
     map: &CharToByte,
     snippet: &Snippet,
+    depth: usize,
     roots: &mut Vec<Spanned<RawValue>>,
     problems: &mut Vec<Problem>,
+    aliases: &mut Vec<Span>,
 ) -> Result<(), Event> {
     let mut parser = Parser::new_from_str(text);
     let mut stack: Vec<Frame> = Vec::new();
-    let mut aliases: Vec<Span> = Vec::new();
     while let Some(next) = parser.next_event() {
         let (event, yspan) = match next {
             Ok(e) => e,
@@ -129,7 +210,7 @@ fn build(
         let span = map.span(&yspan);
         let done = match event {
             YEvent::SequenceStart(..) | YEvent::MappingStart(..) => {
-                if stack.len() >= MAX_DEPTH {
+                if stack.len() + depth >= MAX_DEPTH {
                     return Err(parse_error(
                         snippet,
                         span,
@@ -198,23 +279,472 @@ fn build(
             },
         }
     }
-    // One warning for all aliases, at the first.
-    if let Some(first) = aliases.first() {
-        let more = match aliases.len() - 1 {
-            0 => String::new(),
-            1 => " (and 1 more alias)".into(),
-            n => format!(" (and {n} more aliases)"),
-        };
-        problems.push(Problem {
-            code: Code::InvalidValue,
-            dropped: false,
-            message: "YAML aliases are not expanded".into(),
-            snippet: snippet.clone(),
-            span: first.clone(),
-            label: format!("this alias{more} was read as an empty value; write the value out"),
-        });
-    }
     Ok(())
+}
+
+/// A syntax error found while streaming (already emitted): stop.
+struct Stop;
+
+/// One line of the window: where it starts, where its text ends (before the
+/// line break) and where the next line starts.
+#[derive(Clone, Copy)]
+struct Line {
+    start: usize,
+    end: usize,
+    next: usize,
+    /// Spaces before the first character.
+    indent: usize,
+    /// Whether it is blank or only a comment.
+    empty: bool,
+}
+
+/// The streaming reader of one YAML file: a line scanner that finds the
+/// items of block-style record lists; each item's text is parsed alone.
+struct Streamer<'a> {
+    w: Window<'a>,
+    committed: bool,
+    warned: bool,
+    alias_told: bool,
+    /// Anchors that later items refer to.
+    anchors: Vec<String>,
+    /// Whether only the site records and each asset list's first item are
+    /// wanted (see [`super::read_sites_first`]).
+    sites_only: bool,
+}
+
+/// `Ok(true)`: read; `Ok(false)`: nothing emitted, read the file whole.
+type Step<T> = std::io::Result<Result<T, Stop>>;
+
+impl Streamer<'_> {
+    fn run(&mut self, emit: &mut dyn FnMut(Event)) -> Step<bool> {
+        self.w.more(emit)?;
+        let mut pos = 0;
+        loop {
+            let Some(l) = self.content(pos, emit)? else {
+                return Ok(Ok(self.committed));
+            };
+            let text = self.text(&l);
+            if l.indent == 0 && (text == "---" || text == "...") {
+                pos = l.next;
+                continue;
+            }
+            let next = if dash(text) {
+                self.list(l, Hint::Unknown, 0, emit)?
+            } else if l.indent == 0 && key_of(text).is_some() {
+                self.map(l, emit)?
+            } else if !self.committed {
+                return Ok(Ok(false));
+            } else {
+                emit(stream::problem(
+                    &self.w,
+                    Code::ParseError,
+                    l.start..l.end,
+                    "this document is not read: the documents of a large YAML file are read one list item at a time, which needs block-style lists and maps".into(),
+                    "not a block-style list or map".into(),
+                ));
+                return Ok(Err(Stop));
+            };
+            match next {
+                Ok(Some(p)) => pos = p,
+                Ok(None) => return Ok(Ok(false)),
+                Err(stop) => return Ok(Err(stop)),
+            }
+        }
+    }
+
+    /// The line text (without its indentation and line break).
+    fn text(&self, l: &Line) -> &str {
+        self.w.get(l.start + l.indent..l.end).trim_end_matches('\r')
+    }
+
+    /// The line starting at `pos`, or `None` at the end of the input.
+    fn line(&mut self, pos: usize, emit: &mut dyn FnMut(Event)) -> std::io::Result<Option<Line>> {
+        loop {
+            let rest = self.w.from(pos).as_bytes();
+            if let Some(nl) = rest.iter().position(|&c| c == b'\n') {
+                return Ok(Some(line_of(pos, &rest[..nl], pos + nl + 1)));
+            }
+            if self.w.eof {
+                return Ok((!rest.is_empty()).then(|| line_of(pos, rest, pos + rest.len())));
+            }
+            self.w.more(emit)?;
+        }
+    }
+
+    /// The first line at or after `pos` that is neither blank nor a comment.
+    fn content(
+        &mut self,
+        mut pos: usize,
+        emit: &mut dyn FnMut(Event),
+    ) -> std::io::Result<Option<Line>> {
+        while let Some(l) = self.line(pos, emit)? {
+            if !l.empty {
+                return Ok(Some(l));
+            }
+            pos = l.next;
+        }
+        Ok(None)
+    }
+
+    /// Parses the text `start..end` (whole lines), `depth` levels deep in
+    /// the file, as one YAML document.
+    /// Parses the text `start..end` (whole lines), `depth` levels deep in
+    /// the file, as one YAML document: a block list whose dashes are at
+    /// column `list` (its items), or else one top-level `key: value` entry
+    /// (its value, as a one-item list).
+    ///
+    /// An alias to an anchor of an earlier item is unknown to the parser
+    /// here: the anchor is then defined on a dummy item (or entry) put
+    /// before the text, which is dropped again (aliases are read as null
+    /// anyway), and the text parsed once more.
+    fn parse(
+        &mut self,
+        start: usize,
+        end: usize,
+        depth: usize,
+        list: Option<usize>,
+        emit: &mut dyn FnMut(Event),
+    ) -> Result<Vec<Spanned<RawValue>>, Stop> {
+        loop {
+            let mut prefix = String::new();
+            for (n, a) in self.anchors.iter().enumerate() {
+                match list {
+                    Some(c) => prefix.push_str(&format!("{:c$}- &{a} ~\n", "")),
+                    None => prefix.push_str(&format!("assetlint-anchor-{n}: &{a} ~\n")),
+                }
+            }
+            let text = format!("{prefix}{}", self.w.get(start..end));
+            let snippet = Snippet::whole(self.w.name(), Arc::from(""));
+            let map = CharToByte::new(&text);
+            let mut roots = Vec::new();
+            let mut problems = Vec::new();
+            let mut aliases = Vec::new();
+            let result = build(
+                &text,
+                &map,
+                &snippet,
+                depth,
+                &mut roots,
+                &mut problems,
+                &mut aliases,
+            );
+            let p = prefix.len();
+            let at = |span: &Span| span.start.max(p) - p + start..span.end.max(p) - p + start;
+            if let Err(Event::Problem(e)) = result {
+                if e.message.contains("unknown anchor") {
+                    if let Some(name) = alias_at(&text, e.span.start) {
+                        if !self.anchors.iter().any(|a| a == name) {
+                            self.anchors.push(name.to_string());
+                            continue;
+                        }
+                    }
+                }
+                emit(stream::problem(
+                    &self.w,
+                    e.code,
+                    at(&e.span),
+                    e.message,
+                    e.label,
+                ));
+                return Err(Stop);
+            }
+            for e in problems {
+                emit(stream::problem(
+                    &self.w,
+                    e.code,
+                    at(&e.span),
+                    e.message,
+                    e.label,
+                ));
+            }
+            if let (false, Some(first)) = (self.alias_told, aliases.first()) {
+                self.alias_told = true;
+                emit(stream::problem(
+                    &self.w,
+                    Code::InvalidValue,
+                    at(first),
+                    "YAML aliases are not expanded".into(),
+                    "this alias (and any later one) was read as an empty value; write the value out".into(),
+                ));
+            }
+            let dummies = self.anchors.len();
+            let values: Vec<Spanned<RawValue>> =
+                match (roots.into_iter().next().map(|r| r.value), list) {
+                    (Some(RawValue::List(items)), Some(_)) => {
+                        items.into_iter().skip(dummies).collect()
+                    }
+                    (Some(RawValue::Map(entries)), None) if entries.len() == dummies + 1 => {
+                        entries.into_iter().skip(dummies).map(|(_, v)| v).collect()
+                    }
+                    _ => {
+                        if !self.committed {
+                            return Ok(Vec::new());
+                        }
+                        emit(stream::problem(
+                            &self.w,
+                            Code::ParseError,
+                            start..end,
+                            "invalid YAML: not a block-style list item or `key: value` entry"
+                                .into(),
+                            "not read".into(),
+                        ));
+                        return Err(Stop);
+                    }
+                };
+            return Ok(values
+                .into_iter()
+                .map(|mut v| {
+                    stream::shift_back(&mut v, p);
+                    stream::shift(&mut v, start);
+                    v
+                })
+                .collect());
+        }
+    }
+
+    /// Streams the block list whose first item is on line `first`, its
+    /// dashes at `first.indent`; where the list ends, or `None` when the
+    /// file is to be read whole.
+    fn list(
+        &mut self,
+        first: Line,
+        hint: Hint,
+        depth: usize,
+        emit: &mut dyn FnMut(Event),
+    ) -> Step<Option<usize>> {
+        let c = first.indent;
+        let mut start = first.start;
+        let mut pos = first.next;
+        loop {
+            // The item runs to the next line at or left of its dash.
+            let (end, more) = loop {
+                match self.line(pos, emit)? {
+                    None => break (pos, false),
+                    Some(l) if l.empty => pos = l.next,
+                    Some(l) if l.indent < c || (l.indent == c && !dash(self.text(&l))) => {
+                        break (l.start, false)
+                    }
+                    Some(l) if l.indent == c => break (l.start, true),
+                    Some(l) => pos = l.next,
+                }
+                if pos - start > MAX_ITEM {
+                    emit(stream::problem(
+                        &self.w,
+                        Code::ParseError,
+                        start..start + 1,
+                        format!("a list item is larger than {} MiB", MAX_ITEM >> 20),
+                        "this item was not read".into(),
+                    ));
+                    return Ok(Err(Stop));
+                }
+            };
+            let items = if self.sites_only && hint == Hint::Assets && start != first.start {
+                // Skipped unparsed.
+                Vec::new()
+            } else {
+                match self.parse(start, end, depth, Some(c), emit) {
+                    Ok(items) if items.is_empty() => return Ok(Ok(None)),
+                    Ok(items) => items,
+                    Err(stop) => return Ok(Err(stop)),
+                }
+            };
+            for item in items {
+                if !self.committed {
+                    if hint == Hint::Unknown && netbox::recognise_item(&item.value) {
+                        return Ok(Ok(None));
+                    }
+                    self.committed = true;
+                    self.w.commit(emit);
+                } else if hint == Hint::Unknown
+                    && !self.warned
+                    && netbox::recognise_item(&item.value)
+                {
+                    self.warned = true;
+                    emit(stream::problem(
+                        &self.w,
+                        Code::InvalidValue,
+                        item.span.clone(),
+                        "this item looks like a NetBox object, but the file is read as a list of assets".into(),
+                        "its first item is not a NetBox object, so the file is not read as a NetBox export".into(),
+                    ));
+                }
+                emit(stream::item_event(hint, item, &self.w));
+            }
+            self.w.forget_before(end);
+            if !more {
+                return Ok(Ok(Some(end)));
+            }
+            start = end;
+            pos = match self.line(end, emit)? {
+                Some(l) => l.next,
+                None => end,
+            };
+        }
+    }
+
+    /// Reads the top-level block map whose first key is on line `first`,
+    /// streaming its record lists; where it ends, or `None` when the file
+    /// is to be read whole.
+    fn map(&mut self, first: Line, emit: &mut dyn FnMut(Event)) -> Step<Option<usize>> {
+        let mut l = first;
+        let mut shaped = false;
+        loop {
+            let text = self.text(&l);
+            let Some((key, rest)) = key_of(text) else {
+                if !self.committed {
+                    return Ok(Ok(None));
+                }
+                return Ok(Ok(Some(l.start)));
+            };
+            let key = key.to_string();
+            let hint = stream::record_key(&key);
+            let after_key = if hint.is_some() && rest.is_empty() {
+                match self.content(l.next, emit)? {
+                    Some(n) if dash(self.text(&n)) => Some(n),
+                    _ => None,
+                }
+            } else {
+                None
+            };
+            let end = match (hint, after_key) {
+                (Some(hint), Some(n)) => {
+                    if shaped && !self.committed {
+                        return Ok(Ok(None));
+                    }
+                    match self.list(n, hint, 1, emit)? {
+                        Ok(Some(end)) => end,
+                        Ok(None) => return Ok(Ok(None)),
+                        Err(stop) => return Ok(Err(stop)),
+                    }
+                }
+                (Some(_), None) if !self.committed => return Ok(Ok(None)),
+                _ => {
+                    // The entry runs to the next line at the left margin
+                    // that is not a list item.
+                    let mut pos = l.next;
+                    let end = loop {
+                        match self.line(pos, emit)? {
+                            None => break pos,
+                            Some(n) if n.empty || n.indent > 0 => pos = n.next,
+                            Some(n)
+                                if dash(self.text(&n))
+                                    && !matches!(self.text(&n), "---" | "...") =>
+                            {
+                                pos = n.next
+                            }
+                            Some(n) => break n.start,
+                        }
+                    };
+                    let value = match self.parse(l.start, end, 0, None, emit) {
+                        Ok(mut values) => match values.pop() {
+                            Some(v) => v,
+                            None => return Ok(Ok(None)),
+                        },
+                        Err(stop) => return Ok(Err(stop)),
+                    };
+                    let manifest = match key.as_str() {
+                        "bomFormat" => {
+                            matches!(&value.value, RawValue::Str(s) if s.trim().eq_ignore_ascii_case("cyclonedx"))
+                        }
+                        "results" => matches!(value.value, RawValue::List(_)),
+                        _ => false,
+                    };
+                    if manifest && !self.committed {
+                        shaped = true;
+                    } else if manifest && !self.warned {
+                        self.warned = true;
+                        let k = l.start..l.start + key.len();
+                        emit(stream::problem(
+                            &self.w,
+                            Code::InvalidValue,
+                            k,
+                            format!("`{key}` marks a manifest, but the file is read as an asset file"),
+                            "its asset or site lists come first, so it is not read as a CycloneDX BOM or NetBox export".into(),
+                        ));
+                    } else if let Some(hint) = hint {
+                        match value.value {
+                            RawValue::Null => {}
+                            RawValue::List(items) => {
+                                for item in items {
+                                    emit(stream::item_event(hint, item, &self.w));
+                                }
+                            }
+                            _ => emit(stream::problem(
+                                &self.w,
+                                Code::ParseError,
+                                value.span.clone(),
+                                format!("`{key}` must be a list"),
+                                format!("expected a list of {key} here"),
+                            )),
+                        }
+                    }
+                    end
+                }
+            };
+            if self.committed {
+                self.w.forget_before(end);
+            }
+            match self.content(end, emit)? {
+                None => return Ok(Ok(self.committed.then_some(end))),
+                Some(n) if n.indent == 0 && key_of(self.text(&n)).is_some() => l = n,
+                Some(n) => return Ok(Ok(self.committed.then_some(n.start))),
+            }
+        }
+    }
+}
+
+/// The name of the first alias (`*name`) at or after byte `at`, else the
+/// last before it.
+fn alias_at(text: &str, at: usize) -> Option<&str> {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let star = text[at..]
+        .find('*')
+        .map(|i| at + i)
+        .or_else(|| text[..at].rfind('*'))?;
+    let name = &text[star + 1..];
+    let len = name
+        .find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}'))
+        .unwrap_or(name.len());
+    (len > 0).then(|| &name[..len])
+}
+
+/// A [`Line`] from its text.
+fn line_of(start: usize, b: &[u8], next: usize) -> Line {
+    let indent = b.iter().take_while(|&&c| c == b' ').count();
+    let rest = &b[indent..];
+    let first = rest.iter().find(|&&c| !matches!(c, b' ' | b'\t' | b'\r'));
+    Line {
+        start,
+        end: start + b.len(),
+        next,
+        indent,
+        empty: first.is_none_or(|&c| c == b'#'),
+    }
+}
+
+/// Whether a line's text (indentation removed) starts a block list item.
+fn dash(text: &str) -> bool {
+    text == "-" || text.starts_with("- ") || text.starts_with("-\t")
+}
+
+/// A top-level `key:` line's plain key and what follows the colon (a
+/// comment dropped); `None` when the line is not one the scanner follows.
+fn key_of(text: &str) -> Option<(&str, &str)> {
+    let (key, rest) = text.split_once(':')?;
+    let plain = !key.is_empty()
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+        && !key.starts_with('-');
+    if !plain || !(rest.is_empty() || rest.starts_with([' ', '\t', '\r'])) {
+        return None;
+    }
+    let rest = rest.trim();
+    let rest = if rest.starts_with('#') { "" } else { rest };
+    Some((key, rest))
 }
 
 /// Where a list or map ends: after its closing `]`/`}` for flow style,
