@@ -158,7 +158,7 @@ impl ModelIndex {
     /// The first matching glob's index, by the `GlobSet`.
     fn first_in_set(&self, model: &str, hits: &mut Vec<usize>) -> Option<usize> {
         self.set
-            .get_or_init(|| glob_set(&self.globs).unwrap_or_else(|| GlobSet::empty()))
+            .get_or_init(|| glob_set(&self.globs).unwrap_or_else(GlobSet::empty))
             .matches_candidate_into(&Candidate::new(model), hits);
         hits.iter().min().copied()
     }
