@@ -141,7 +141,7 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
     } else {
         args.waivers.iter().map(|p| cwd.join(p)).collect()
     };
-    let today = args.date.unwrap_or_else(|| jiff::Zoned::now().date());
+    let today = args.date.unwrap_or_else(crate::cli::today);
 
     let policies = load_policies(&config, &root)?;
     let catalog = Catalog::builtin_shared();

@@ -10,12 +10,16 @@
 //!
 //! The file format is the one in DESIGN.md, "Vendor catalog", plus
 //! `subsidiaries` (legal names of companies that resolve to the group).
-//! `load` holds the raw types and validation, `error` the diagnostics.
+//! `raw` holds the raw types (shared with `build.rs`), `load` validation,
+//! `error` the diagnostics, `builtin` the builtin catalog compiled at build
+//! time (so a run does not parse its TOML).
 
+mod builtin;
 mod error;
 mod glob;
 mod index;
 mod load;
+mod raw;
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
@@ -136,32 +140,7 @@ impl Oui {
     /// Parses `C0:56:E3`, `C0:61:9A:E` or `70:B3:D5:0A:E` (`-` also accepted
     /// as separator; hex digits in either case): 6, 7 or 9 hex digits.
     pub fn parse(text: &str) -> Option<Oui> {
-        let mut prefix: u64 = 0;
-        let mut digits: u8 = 0;
-        let mut since_sep = 0;
-        for c in text.chars() {
-            if c == ':' || c == '-' {
-                if since_sep != 2 {
-                    return None;
-                }
-                since_sep = 0;
-                continue;
-            }
-            let d = c.to_digit(16)?;
-            digits += 1;
-            since_sep += 1;
-            if digits > 9 || since_sep > 2 {
-                return None;
-            }
-            prefix = (prefix << 4) | u64::from(d);
-        }
-        let bits = match digits {
-            6 => 24,
-            7 => 28,
-            9 => 36,
-            _ => return None,
-        };
-        Some(Oui { prefix, bits })
+        raw::parse_oui(text).map(|(prefix, bits)| Oui { prefix, bits })
     }
 
     /// A prefix from its value and length; `prefix` keeps only its `bits`
@@ -232,18 +211,37 @@ pub struct Catalog {
 
 impl Catalog {
     /// The catalog built into the binary (`policies/catalog/vendors.toml`),
-    /// parsed, validated and indexed once per process on first use and
-    /// shared by every later call (`check` needs it both to lint the
-    /// policies and to identify devices).
+    /// made once per process on first use and shared by every later call
+    /// (`check` needs it both to lint the policies and to identify
+    /// devices). Its vendors are compiled into the binary by `build.rs`, so
+    /// this only copies them and indexes them: no TOML is parsed.
     ///
-    /// The `builtin_parses` test proves the embedded file is valid, which
-    /// is why this returns the catalog rather than a `Result`.
+    /// The `builtin_parses` test proves the embedded file is valid, and
+    /// `generated_builtin_matches_the_file` that the compiled data is that
+    /// file, which is why this returns the catalog rather than a `Result`.
     pub fn builtin_shared() -> &'static Catalog {
-        static BUILTIN: LazyLock<Catalog> = LazyLock::new(|| {
-            Catalog::parse(BUILTIN_PATH, BUILTIN_TEXT)
-                .expect("the builtin catalog is valid (tested by builtin_parses)")
-        });
+        static BUILTIN: LazyLock<Catalog> = LazyLock::new(Catalog::builtin_compiled);
         &BUILTIN
+    }
+
+    /// A new builtin catalog made from the data compiled into the binary
+    /// (what [`builtin_shared`](Self::builtin_shared) makes once; public
+    /// for the start-up benchmark). Falls back to parsing the embedded
+    /// text if build.rs could not compile it.
+    pub fn builtin_compiled() -> Catalog {
+        match builtin::vendors() {
+            Some(vendors) => load::trusted(vendors),
+            None => Catalog::parse(BUILTIN_PATH, BUILTIN_TEXT)
+                .expect("the builtin catalog is valid (tested by builtin_parses)"),
+        }
+    }
+
+    /// The builtin catalog parsed and validated from its embedded text, as
+    /// any catalog file is (what [`builtin_shared`](Self::builtin_shared)
+    /// did before the data was compiled in; kept for the tests and the
+    /// start-up benchmark).
+    pub fn builtin_parsed() -> Result<Catalog, CatalogError> {
+        Catalog::parse(BUILTIN_PATH, BUILTIN_TEXT)
     }
 
     /// An owned copy of the [shared builtin catalog](Self::builtin_shared):

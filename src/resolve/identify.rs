@@ -61,6 +61,7 @@
 //! adds a memo of name results for registers that repeat the same texts.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use crate::diag::{Evidence, MatchKind};
 use crate::model::{Asset, AssetField, Value};
@@ -656,8 +657,8 @@ impl Catalog {
 
     /// How evidence names any catalog fact: `MA-L C0:56:E3 of hikvision`,
     /// `model pattern "DS-2C[DE]*" of hikvision`, `banner "Hikvision-Webs"
-    /// of hikvision`, or a name as in [`describe`](Self::describe). The
-    /// texts are made once when the catalog loads.
+    /// of hikvision`, or a name as in [`describe`](Self::describe). Each
+    /// text is made once, on first use, and kept in the catalog.
     pub fn describe_fact(&self, fact: Fact) -> String {
         let texts = &self.fact_texts;
         let found = match fact {
@@ -674,7 +675,21 @@ impl Catalog {
             Fact::Banner(f) => texts.banners.get(f.vendor).and_then(|l| l.get(f.item)),
         };
         match found {
-            Some(text) => text.to_string(),
+            Some(slot) => slot
+                .get_or_init(|| {
+                    // A prefix's text names the catalog's own prefix.
+                    let fact = match fact {
+                        Fact::Oui(oui, f) => Fact::Oui(
+                            self.get(f.vendor)
+                                .and_then(|v| v.ouis.get(f.item).copied())
+                                .unwrap_or(oui),
+                            f,
+                        ),
+                        other => other,
+                    };
+                    self.format_fact(fact).into()
+                })
+                .to_string(),
             None => self.format_fact(fact),
         }
     }
@@ -914,48 +929,33 @@ impl Catalog {
     }
 }
 
-/// The evidence text of every catalog fact, by vendor and position, made
-/// once at load so identification copies instead of formatting.
+/// The evidence text of every catalog fact, by vendor and position, each
+/// made on first use and kept, so identification copies instead of
+/// formatting (and a run formats only the facts its evidence cites: the
+/// builtin catalog has thousands, most of them MAC prefixes).
 #[derive(Clone, Debug, Default)]
 pub struct FactTexts {
-    names: Vec<Vec<Vec<Box<str>>>>,
-    models: Vec<Vec<Box<str>>>,
-    ouis: Vec<Vec<Box<str>>>,
-    banners: Vec<Vec<Box<str>>>,
+    names: Vec<Vec<Vec<OnceLock<Box<str>>>>>,
+    models: Vec<Vec<OnceLock<Box<str>>>>,
+    ouis: Vec<Vec<OnceLock<Box<str>>>>,
+    banners: Vec<Vec<OnceLock<Box<str>>>>,
 }
 
 impl FactTexts {
-    /// The texts of every fact of `catalog`.
+    /// Empty slots for every fact of `catalog`.
     pub fn build(catalog: &Catalog) -> FactTexts {
+        let slots = |n: usize| (0..n).map(|_| OnceLock::new()).collect::<Vec<_>>();
         let mut t = FactTexts::default();
-        for (vendor, v) in catalog.vendors().iter().enumerate() {
-            let names = NameKind::ALL
-                .iter()
-                .map(|&kind| {
-                    (0..v.names(kind).len())
-                        .map(|item| catalog.describe(NameFact { vendor, kind, item }).into())
-                        .collect()
-                })
-                .collect();
-            t.names.push(names);
-            let each = |n: usize, f: &dyn Fn(FactRef) -> Fact| -> Vec<Box<str>> {
-                (0..n)
-                    .map(|item| catalog.format_fact(f(FactRef { vendor, item })).into())
-                    .collect()
-            };
-            t.models.push(each(v.models.len(), &Fact::Model));
-            t.ouis.push(
-                v.ouis
+        for v in catalog.vendors() {
+            t.names.push(
+                NameKind::ALL
                     .iter()
-                    .enumerate()
-                    .map(|(item, &oui)| {
-                        catalog
-                            .format_fact(Fact::Oui(oui, FactRef { vendor, item }))
-                            .into()
-                    })
+                    .map(|&kind| slots(v.names(kind).len()))
                     .collect(),
             );
-            t.banners.push(each(v.banners.len(), &Fact::Banner));
+            t.models.push(slots(v.models.len()));
+            t.ouis.push(slots(v.ouis.len()));
+            t.banners.push(slots(v.banners.len()));
         }
         t
     }

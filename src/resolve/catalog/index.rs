@@ -1,9 +1,17 @@
-//! The pattern indexes built once when a catalog loads (STYLE habit 22):
-//! MAC prefixes by length, model globs as one [`GlobSet`], banners as one
+//! The pattern indexes built once per catalog (STYLE habit 22): MAC
+//! prefixes by length, model globs as one [`GlobSet`], banners as one
 //! Aho–Corasick automaton. Matching afterwards only hashes and scans.
+//!
+//! The prefix maps and the simple model matcher are built when the catalog
+//! loads. The `GlobSet` (needed only for non-ASCII models or globs outside
+//! the simple subset) and the banner automaton (needed only when a record
+//! has a banner-bearing field) are compiled on first use, once, and shared
+//! from then on: a pre-commit run over a few assets often needs neither,
+//! and compiling them was a quarter of the builtin catalog's load.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind as AcMatchKind};
 use globset::{Candidate, GlobBuilder, GlobSet, GlobSetBuilder};
@@ -101,7 +109,10 @@ impl OuiIndex {
 /// everything else.
 #[derive(Clone, Debug, Default)]
 pub struct ModelIndex {
-    set: GlobSet,
+    /// The globs as normalised, in `facts` order, for the `GlobSet`.
+    globs: Vec<String>,
+    /// Compiled from `globs` on first use.
+    set: OnceLock<GlobSet>,
     facts: Vec<FactRef>,
     /// Every glob in simple form, in `facts` order, if all are simple.
     simple: Option<Vec<SimpleGlob>>,
@@ -147,97 +158,109 @@ impl ModelIndex {
     /// The first matching glob's index, by the `GlobSet`.
     fn first_in_set(&self, model: &str, hits: &mut Vec<usize>) -> Option<usize> {
         self.set
+            .get_or_init(|| glob_set(&self.globs).unwrap_or_else(GlobSet::empty))
             .matches_candidate_into(&Candidate::new(model), hits);
         hits.iter().min().copied()
     }
 }
 
-/// Banner strings, as one ASCII-case-insensitive automaton.
+/// The globs (already normalised) as one case-insensitive `GlobSet`, or
+/// `None` if one of them does not compile.
+fn glob_set(globs: &[String]) -> Option<GlobSet> {
+    let mut set = GlobSetBuilder::new();
+    for g in globs {
+        let glob = GlobBuilder::new(g)
+            .case_insensitive(true)
+            .literal_separator(false)
+            .build()
+            .ok()?;
+        set.add(glob);
+    }
+    set.build().ok()
+}
+
+/// Banner strings, as one ASCII-case-insensitive automaton (compiled on
+/// first use).
 #[derive(Clone, Debug, Default)]
 pub struct BannerIndex {
-    ac: Option<AhoCorasick>,
+    patterns: Vec<String>,
+    ac: OnceLock<Option<AhoCorasick>>,
     facts: Vec<FactRef>,
 }
 
 impl BannerIndex {
     /// Every banner found in `text`, leftmost-longest, non-overlapping.
     pub fn find<'a>(&'a self, text: &'a str) -> impl Iterator<Item = FactRef> + 'a {
-        self.ac
-            .iter()
+        let ac = if self.patterns.is_empty() {
+            None
+        } else {
+            self.ac.get_or_init(|| automaton(&self.patterns)).as_ref()
+        };
+        ac.into_iter()
             .flat_map(move |ac| ac.find_iter(text))
             .filter_map(|m| self.facts.get(m.pattern().as_usize()).copied())
     }
 }
 
+/// The banners as one leftmost-longest, ASCII-case-insensitive automaton.
+fn automaton(patterns: &[String]) -> Option<AhoCorasick> {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(AcMatchKind::LeftmostLongest)
+        .build(patterns)
+        .ok()
+}
+
 /// Builds the three indexes from validated vendors. Globs that do not
-/// compile were already reported by validation and are skipped here.
+/// compile were already reported by validation and are skipped here. The
+/// `GlobSet` and the banner automaton are only prepared: they compile on
+/// first use (a set that fails to compile as a whole then matches
+/// nothing).
 pub(super) fn build(vendors: &[Vendor]) -> (OuiIndex, ModelIndex, BannerIndex) {
     let mut ouis = OuiIndex::default();
-    let mut globs = GlobSetBuilder::new();
     let mut model_facts = Vec::new();
     let mut model_globs: Vec<String> = Vec::new();
-    let mut patterns: Vec<&str> = Vec::new();
+    let mut patterns: Vec<String> = Vec::new();
     let mut banner_facts = Vec::new();
     for (vendor, v) in vendors.iter().enumerate() {
         for (item, oui) in v.ouis.iter().enumerate() {
             ouis.insert(*oui, FactRef { vendor, item });
         }
         for (item, model) in v.models.iter().enumerate() {
-            let glob = GlobBuilder::new(&normalize_model_glob(model))
-                .case_insensitive(true)
-                .literal_separator(false)
-                .build();
-            if let Ok(glob) = glob {
-                globs.add(glob);
+            let glob = normalize_model_glob(model);
+            if globset::Glob::new(&glob).is_ok() {
                 model_facts.push(FactRef { vendor, item });
-                model_globs.push(normalize_model_glob(model));
+                model_globs.push(glob);
             }
         }
         for (item, banner) in v.banners.iter().enumerate() {
             if !banner.trim().is_empty() {
-                patterns.push(banner.as_str());
+                patterns.push(banner.clone());
                 banner_facts.push(FactRef { vendor, item });
             }
         }
     }
-    let set = globs.build().unwrap_or_else(|_| GlobSet::empty());
-    let models = if set.len() == model_facts.len() {
-        let simple: Option<Vec<SimpleGlob>> =
-            model_globs.iter().map(|g| SimpleGlob::new(g)).collect();
-        let mut stems: KeyMap<[u8; 2], Vec<usize>> = KeyMap::default();
-        let mut unstemmed = Vec::new();
-        for (i, g) in model_globs.iter().enumerate() {
-            match literal_stem(g) {
-                Some(stem) => stems.entry(stem).or_default().push(i),
-                None => unstemmed.push(i),
-            }
+    let simple: Option<Vec<SimpleGlob>> = model_globs.iter().map(|g| SimpleGlob::new(g)).collect();
+    let mut stems: KeyMap<[u8; 2], Vec<usize>> = KeyMap::default();
+    let mut unstemmed = Vec::new();
+    for (i, g) in model_globs.iter().enumerate() {
+        match literal_stem(g) {
+            Some(stem) => stems.entry(stem).or_default().push(i),
+            None => unstemmed.push(i),
         }
-        ModelIndex {
-            set,
-            facts: model_facts,
-            simple,
-            stems,
-            unstemmed,
-        }
-    } else {
-        ModelIndex::default()
-    };
-    let ac = if patterns.is_empty() {
-        None
-    } else {
-        AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(AcMatchKind::LeftmostLongest)
-            .build(&patterns)
-            .ok()
+    }
+    let models = ModelIndex {
+        globs: model_globs,
+        set: OnceLock::new(),
+        facts: model_facts,
+        simple,
+        stems,
+        unstemmed,
     };
     let banners = BannerIndex {
-        facts: if ac.is_some() {
-            banner_facts
-        } else {
-            Vec::new()
-        },
-        ac,
+        patterns,
+        ac: OnceLock::new(),
+        facts: banner_facts,
     };
     (ouis, models, banners)
 }

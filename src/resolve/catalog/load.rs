@@ -1,13 +1,15 @@
-//! Loading: the raw TOML types (spanned, `deny_unknown_fields`) and their
-//! validation into a [`Catalog`], collecting every problem.
+//! Loading: validation of the raw TOML types (`raw`) into a [`Catalog`],
+//! collecting every problem; and [`trusted`], which builds the same
+//! catalog from vendors known to be valid (the builtin catalog, compiled
+//! at build time) without checking them again.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use serde::Deserialize;
 use toml::Spanned;
 
 use super::error::{CatalogError, ErrorKind, Problem};
+use super::raw::RawCatalog;
 use super::{Catalog, NameFact, NameKind, Oui, Vendor};
 use crate::resolve::normalize::normalize;
 use crate::source::Span;
@@ -32,40 +34,6 @@ pub(super) fn parse(name: &str, text: &str) -> Result<Catalog, CatalogError> {
     } else {
         Err(CatalogError::from_problems(name, &source, v.problems))
     }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawCatalog {
-    #[serde(default)]
-    vendor: Vec<Spanned<RawVendor>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawVendor {
-    id: Spanned<String>,
-    name: Spanned<String>,
-    #[serde(default)]
-    aliases: Vec<Spanned<String>>,
-    #[serde(default)]
-    brands: Vec<Spanned<String>>,
-    #[serde(default)]
-    subsidiaries: Vec<Spanned<String>>,
-    #[serde(default)]
-    oem_for: Vec<Spanned<String>>,
-    #[serde(default)]
-    models: Vec<Spanned<String>>,
-    #[serde(default)]
-    ouis: Vec<Spanned<String>>,
-    #[serde(default)]
-    banners: Vec<Spanned<String>>,
-    #[serde(default)]
-    lists: Vec<Spanned<String>>,
-    #[serde(default)]
-    state_owned: bool,
-    #[serde(default)]
-    sources: Vec<Spanned<String>>,
 }
 
 /// Whether `s` is a lowercase slug: `a-z0-9` words joined by single `-`.
@@ -286,12 +254,7 @@ impl Validator {
 
         catalog.exact = exact.into_iter().map(|(k, s)| (k, s.fact)).collect();
         catalog.normalized = normalized.into_iter().map(|(k, s)| (k, s.fact)).collect();
-        let (ouis, models, banners) = super::index::build(&catalog.vendors);
-        catalog.oui_index = ouis;
-        catalog.model_index = models;
-        catalog.banner_index = banners;
-        catalog.fact_texts = crate::resolve::identify::FactTexts::build(&catalog);
-        catalog
+        index(catalog)
     }
 
     /// Adds one name to both indexes, reporting empty keys and clashes.
@@ -386,6 +349,53 @@ impl Validator {
             }
         }
     }
+}
+
+/// Builds the catalog of vendors that are known to be valid (the
+/// builtin catalog's, compiled by build.rs from the file that the
+/// `builtin_parses` test validates): the same id map, name maps and
+/// indexes that validation builds, first entry winning where it keeps the
+/// first, without checking anything.
+pub(super) fn trusted(vendors: Vec<Vendor>) -> Catalog {
+    let mut catalog = Catalog {
+        vendors,
+        ..Catalog::default()
+    };
+    let mut exact: HashMap<Box<str>, NameFact> = HashMap::new();
+    let mut normalized: HashMap<Box<str>, NameFact> = HashMap::new();
+    for (index, v) in catalog.vendors.iter().enumerate() {
+        catalog.by_id.entry(v.id.clone()).or_insert(index);
+        for &kind in NameKind::ALL {
+            for (item, text) in v.names(kind).iter().enumerate() {
+                let written = text.trim();
+                let key = normalize(written);
+                if key.is_empty() {
+                    continue;
+                }
+                let fact = NameFact {
+                    vendor: index,
+                    kind,
+                    item,
+                };
+                exact.entry(written.into()).or_insert(fact);
+                normalized.entry(key.into()).or_insert(fact);
+            }
+        }
+    }
+    catalog.exact = exact;
+    catalog.normalized = normalized;
+    index(catalog)
+}
+
+/// Adds the match indexes and the evidence-text slots to a catalog whose
+/// vendors and name maps are complete.
+fn index(mut catalog: Catalog) -> Catalog {
+    let (ouis, models, banners) = super::index::build(&catalog.vendors);
+    catalog.oui_index = ouis;
+    catalog.model_index = models;
+    catalog.banner_index = banners;
+    catalog.fact_texts = crate::resolve::identify::FactTexts::build(&catalog);
+    catalog
 }
 
 fn strings(list: &[Spanned<String>]) -> Vec<String> {

@@ -350,3 +350,62 @@ fn slugs() {
         assert!(!is_slug(bad), "{bad}");
     }
 }
+
+#[test]
+fn generated_builtin_matches_the_file() {
+    // The data build.rs compiled from the file gives the same catalog as
+    // parsing and validating the file: every vendor field and span, the
+    // id and name maps, and the index answers.
+    let vendors = builtin::vendors().expect("build.rs compiled the builtin catalog");
+    let generated = load::trusted(vendors);
+    let parsed = Catalog::builtin_parsed().expect("the builtin catalog is valid");
+    assert_eq!(
+        format!("{:?}", generated.vendors()),
+        format!("{:?}", parsed.vendors())
+    );
+    assert_eq!(generated.by_id, parsed.by_id);
+    assert_eq!(generated.exact, parsed.exact);
+    assert_eq!(generated.normalized, parsed.normalized);
+    let shared = Catalog::builtin_shared();
+    assert_eq!(
+        format!("{:?}", shared.vendors()),
+        format!("{:?}", parsed.vendors())
+    );
+    for (vendor, v) in parsed.vendors().iter().enumerate() {
+        for oui in &v.ouis {
+            let mac = oui.prefix() << (48 - u32::from(oui.bits()));
+            assert_eq!(
+                generated.oui_index.longest(mac).map(|(o, f)| (o, f.vendor)),
+                parsed.oui_index.longest(mac).map(|(o, f)| (o, f.vendor)),
+                "{oui} of vendor {vendor}"
+            );
+        }
+    }
+}
+
+#[test]
+fn builtin_evidence_texts_are_made_on_demand() {
+    use crate::resolve::identify::Fact;
+    let c = Catalog::builtin();
+    let hik = c.by_id("hikvision").expect("hikvision is in the catalog");
+    let v = c.vendor(hik);
+    let oui = v.ouis[0];
+    let fact = FactRef {
+        vendor: hik,
+        item: 0,
+    };
+    let text = c.describe_fact(Fact::Oui(oui, fact));
+    let size = match oui.bits() {
+        24 => "MA-L",
+        28 => "MA-M",
+        _ => "MA-S",
+    };
+    assert_eq!(text, format!("{size} {oui} of hikvision"));
+    // The second call returns the kept text.
+    assert_eq!(c.describe_fact(Fact::Oui(oui, fact)), text);
+    let model = c.describe_fact(Fact::Model(fact));
+    assert_eq!(
+        model,
+        format!("model pattern \"{}\" of hikvision", v.models[0])
+    );
+}
