@@ -409,7 +409,7 @@ impl State<'_> {
             ));
         }
         let extra = || cells.iter().skip(want).filter(|c| !c.value.is_empty());
-        if let (Some(first), Some(last)) = (extra().next(), extra().last()) {
+        if let (Some(first), Some(last)) = (extra().next(), extra().next_back()) {
             let extra = extra().count();
             problems.push((
                 Code::MalformedRow,

@@ -620,16 +620,20 @@ fn into_list(
     snippet: &Snippet,
     seps: &[char],
 ) -> Result<Vec<Spanned<String>>, String> {
-    if let RawValue::Str(s) = &value.value {
-        let whole = !s.is_empty() && !has_sep(s, seps) && trim(s).len() == s.len();
-        if whole && !is_placeholder(s) && snippet.slice(&value.span) == Some(s.as_str()) {
-            let RawValue::Str(s) = value.value else {
-                unreachable!("matched above")
-            };
-            return Ok(vec![Spanned::new(s, value.span)]);
+    let whole = match &value.value {
+        RawValue::Str(s) => {
+            !s.is_empty()
+                && !has_sep(s, seps)
+                && trim(s).len() == s.len()
+                && !is_placeholder(s)
+                && snippet.slice(&value.span) == Some(s.as_str())
         }
+        _ => false,
+    };
+    match value.value {
+        RawValue::Str(s) if whole => Ok(vec![Spanned::new(s, value.span)]),
+        other => list(&Spanned::new(other, value.span), snippet, seps),
     }
-    list(&value, snippet, seps)
 }
 
 /// `true/false`, `yes/no`, `y/n`, `1/0`, any case.
