@@ -64,10 +64,12 @@ impl Engine<'_> {
         asset: &Asset,
         findings: &mut Vec<Finding>,
     ) -> Outcome {
-        let identity = identity(asset);
+        // What identifies the asset in fingerprints: made only for a finding.
+        let mut identity_text: Option<String> = None;
         let mut not_checkable = false;
         if asset.id().is_none() {
             not_checkable = true;
+            let identity = identity_text.get_or_insert_with(|| identity(asset));
             let mut f = Finding::new(
                 Code::MissingId.id(),
                 Code::MissingId.severity(),
@@ -79,19 +81,24 @@ impl Engine<'_> {
                 ),
             );
             f.help = Some(Code::MissingId.help().to_string());
-            f.fingerprint = fingerprint(&[f.rule.as_str(), f.file(), &identity]);
+            f.fingerprint = fingerprint(&[f.rule.as_str(), f.file(), identity]);
             findings.push(f);
         }
 
-        let identification = resolver.identify(asset);
-        if let Some(i) = &identification {
-            if let Some(mismatch) = &i.mismatch {
-                findings.push(self.mismatch(asset, mismatch, i.vendor, &identity));
+        // The vendor first; the evidence only when a finding shows it.
+        let chosen = resolver.identify_vendor(asset);
+        let mut identification = None;
+        if chosen.is_some_and(|c| c.mismatch) {
+            let i = resolver.identify(asset);
+            if let Some(i) = &i {
+                if let Some(mismatch) = &i.mismatch {
+                    let identity = identity_text.get_or_insert_with(|| identity(asset));
+                    findings.push(self.mismatch(asset, mismatch, i.vendor, identity));
+                }
             }
+            identification = Some(i);
         }
-        let vendor = identification
-            .as_ref()
-            .map(|i| self.catalog.vendor(i.vendor));
+        let vendor = chosen.map(|c| self.catalog.vendor(c.vendor));
         let (site, placement) = self.site_of(asset);
         let facts = AssetFacts {
             asset,
@@ -102,15 +109,17 @@ impl Engine<'_> {
             today: self.today,
         };
 
-        if identification.is_none() && is_surveillance(asset) {
+        if chosen.is_none() && is_surveillance(asset) {
             not_checkable = true;
-            findings.push(unknown_vendor(asset, &identity));
+            let identity = identity_text.get_or_insert_with(|| identity(asset));
+            findings.push(unknown_vendor(asset, identity));
         }
 
         let site_known = site.is_some();
         if !site_known && self.reads_site() {
             not_checkable = true;
-            findings.push(self.unknown_site(asset, &identity));
+            let identity = identity_text.get_or_insert_with(|| identity(asset));
+            findings.push(self.unknown_site(asset, identity));
         }
 
         let mut flagged = false;
@@ -126,13 +135,9 @@ impl Engine<'_> {
                     continue;
                 }
                 flagged = true;
-                findings.push(self.finding(
-                    rule,
-                    asset,
-                    &facts,
-                    identification.as_ref(),
-                    &identity,
-                ));
+                let identification = identification.get_or_insert_with(|| resolver.identify(asset));
+                let identity = identity_text.get_or_insert_with(|| identity(asset));
+                findings.push(self.finding(rule, asset, &facts, identification.as_ref(), identity));
             }
         }
         if flagged {

@@ -687,8 +687,8 @@ fn lint(
         Event::Record(_, record) => {
             // A streamed YAML or JSON file's records (snippets that are
             // parts of the file) arrive in file order too.
-            let streamed = matches!(format, Format::Json | Format::Yaml)
-                && record.snippet.offset() > 0;
+            let streamed =
+                matches!(format, Format::Json | Format::Yaml) && record.snippet.offset() > 0;
             if format.streams() || streamed {
                 // Records arrive in file order: what sorts before this one is final.
                 stream.flush_before(&name, record.span.start);

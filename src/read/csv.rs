@@ -98,9 +98,8 @@ enum Scan {
     More { open_quote: Option<usize> },
     /// A quote opened at this offset never closes before the end of input.
     Unclosed(usize),
-    /// A whole row.
+    /// A whole row; its cells are in the caller's vector.
     Row {
-        cells: Vec<Cell>,
         /// End of the row's content (before `\r\n` / `\n`).
         content_end: usize,
         /// Start of the next row.
@@ -108,12 +107,24 @@ enum Scan {
     },
 }
 
-/// Scans one row at the start of `text`. With `literal`, quotes are ordinary
-/// characters.
-fn scan_row(text: &str, delim: u8, eof: bool, literal: bool) -> Scan {
+/// `s` without leading and trailing white space; quick when `s` starts and
+/// ends with a printable ASCII character (every other white space begins
+/// with a byte at or below a space, or with a non-ASCII byte).
+fn trim(s: &str) -> &str {
+    let printable = |b: u8| b > b' ' && b < 0x80;
+    match s.as_bytes() {
+        [first, .., last] if printable(*first) && printable(*last) => s,
+        [only] if printable(*only) => s,
+        _ => s.trim(),
+    }
+}
+
+/// Scans one row at the start of `text` into `cells` (cleared first). With
+/// `literal`, quotes are ordinary characters.
+fn scan_row(text: &str, delim: u8, eof: bool, literal: bool, cells: &mut Vec<Cell>) -> Scan {
     let b = text.as_bytes();
     let n = b.len();
-    let mut cells = Vec::new();
+    cells.clear();
     let mut i = 0;
     loop {
         let cell_start = i;
@@ -124,7 +135,8 @@ fn scan_row(text: &str, delim: u8, eof: bool, literal: bool) -> Scan {
         let mut value = String::new();
         let mut inner: Range<usize>;
         let mut k;
-        if !literal && j < n && b[j] == b'"' {
+        let quoted = !literal && j < n && b[j] == b'"';
+        if quoted {
             let q = j;
             k = q + 1;
             let mut seg = k;
@@ -184,20 +196,27 @@ fn scan_row(text: &str, delim: u8, eof: bool, literal: bool) -> Scan {
                 end -= 1;
             }
             inner = i..end;
-            value.push_str(&text[i..end]);
         }
         // Trim the value, and the span with it.
         let written = &text[inner.clone()];
-        let lead = written.len() - written.trim_start().len();
-        let trail = written.len() - written.trim_end().len();
-        if lead + trail >= written.len() {
-            inner = inner.start..inner.start;
-        } else {
-            inner = inner.start + lead..inner.end - trail;
+        let kept = trim(written);
+        if kept.len() != written.len() {
+            let lead = written.len() - written.trim_start().len();
+            let trail = written.len() - written.trim_end().len();
+            if lead + trail >= written.len() {
+                inner = inner.start..inner.start;
+            } else {
+                inner = inner.start + lead..inner.end - trail;
+            }
         }
-        let trimmed = value.trim();
-        if trimmed.len() != value.len() {
-            value = trimmed.to_string();
+        if quoted {
+            let trimmed = trim(&value);
+            if trimmed.len() != value.len() {
+                value = trimmed.to_string();
+            }
+        } else {
+            // Unquoted, the value is the written text, trimmed.
+            value.push_str(kept);
         }
         let mut raw_end = k;
         if k < n && b[k] == b'\n' && raw_end > cell_start && b[raw_end - 1] == b'\r' {
@@ -217,11 +236,7 @@ fn scan_row(text: &str, delim: u8, eof: bool, literal: bool) -> Scan {
         if k < n && content_end > 0 && b[content_end - 1] == b'\r' {
             content_end -= 1;
         }
-        return Scan::Row {
-            cells,
-            content_end,
-            next,
-        };
+        return Scan::Row { content_end, next };
     }
 }
 
@@ -324,7 +339,7 @@ impl State<'_> {
         text: &str,
         start: usize,
         line: usize,
-        cells: Vec<Cell>,
+        cells: &mut Vec<Cell>,
         content_end: usize,
         fallback: Option<Fallback>,
     ) {
@@ -393,24 +408,21 @@ impl State<'_> {
                 ),
             ));
         }
-        let extra: Vec<&Cell> = cells
-            .iter()
-            .skip(want)
-            .filter(|c| !c.value.is_empty())
-            .collect();
-        if let (Some(first), Some(last)) = (extra.first(), extra.last()) {
+        let extra = || cells.iter().skip(want).filter(|c| !c.value.is_empty());
+        if let (Some(first), Some(last)) = (extra().next(), extra().next_back()) {
+            let extra = extra().count();
             problems.push((
                 Code::MalformedRow,
                 format!("this row has {} cells; the header has {want}", cells.len()),
                 abs(&(first.raw.start..last.raw.end)),
                 format!(
                     "{} cell{} beyond the last header, kept as `column N`",
-                    extra.len(),
-                    if extra.len() == 1 { " is" } else { "s are" }
+                    extra,
+                    if extra == 1 { " is" } else { "s are" }
                 ),
             ));
         }
-        for (i, c) in cells.into_iter().enumerate() {
+        for (i, c) in cells.drain(..).enumerate() {
             let key = match header.names.get(i) {
                 Some(k) => k.clone(),
                 None if c.value.is_empty() => continue,
@@ -475,6 +487,7 @@ impl Reader for CsvReader {
             pos = plan.skip;
             line += 1;
         }
+        let mut cells = Vec::new();
         let mut st = State {
             name,
             emit,
@@ -492,7 +505,7 @@ impl Reader for CsvReader {
             let scan = if text.is_empty() {
                 Scan::More { open_quote: None }
             } else {
-                scan_row(text, st.delim, eof, literal)
+                scan_row(text, st.delim, eof, literal, &mut cells)
             };
             match scan {
                 Scan::More { open_quote } => {
@@ -574,11 +587,7 @@ impl Reader for CsvReader {
                     );
                     literal = true;
                 }
-                Scan::Row {
-                    cells,
-                    content_end,
-                    next,
-                } => {
+                Scan::Row { content_end, next } => {
                     literal = false;
                     let lines = text[..next].bytes().filter(|&c| c == b'\n').count();
                     if content_end > MAX_ROW {
@@ -597,7 +606,14 @@ impl Reader for CsvReader {
                         pos += next;
                         continue;
                     }
-                    st.row(text, base + pos, line, cells, content_end, dec.fallback());
+                    st.row(
+                        text,
+                        base + pos,
+                        line,
+                        &mut cells,
+                        content_end,
+                        dec.fallback(),
+                    );
                     line += lines;
                     pos += next;
                 }
@@ -675,11 +691,12 @@ fn plan(sample: &str, eof: bool, delim: u8, sniff: bool) -> Plan {
 /// [`SNIFF_ROWS`]), split on `delim`.
 fn sample_rows(text: &str, delim: u8, eof: bool) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
+    let mut cells = Vec::new();
     let mut pos = 0;
     while pos < text.len() && rows.len() < SNIFF_ROWS {
-        match scan_row(&text[pos..], delim, eof, false) {
-            Scan::Row { cells, next, .. } => {
-                rows.push(cells.into_iter().map(|c| c.value).collect());
+        match scan_row(&text[pos..], delim, eof, false, &mut cells) {
+            Scan::Row { next, .. } => {
+                rows.push(cells.drain(..).map(|c| c.value).collect());
                 pos += next;
             }
             Scan::More { .. } | Scan::Unclosed(_) => break,

@@ -59,10 +59,34 @@ pub const PLACEHOLDERS: &[&str] = &[
     "(none)",
 ];
 
+/// `s` without leading and trailing white space, as [`str::trim`]; quick
+/// when `s` starts and ends with a printable ASCII character (any other
+/// white space begins with a byte at or below a space, or a non-ASCII one).
+fn trim(s: &str) -> &str {
+    let printable = |b: u8| b > b' ' && b < 0x80;
+    match s.as_bytes() {
+        [first, .., last] if printable(*first) && printable(*last) => s,
+        [only] if printable(*only) => s,
+        _ => s.trim(),
+    }
+}
+
+/// Whether `s` holds one of `seps`, comparing bytes when they are ASCII.
+fn has_sep(s: &str, seps: &[char]) -> bool {
+    if seps.iter().all(char::is_ascii) {
+        s.bytes()
+            .any(|b| seps.iter().any(|&c| c as u32 == u32::from(b)))
+    } else {
+        s.contains(seps)
+    }
+}
+
 /// Whether a value is a [placeholder](PLACEHOLDERS) for an empty one.
 pub fn is_placeholder(text: &str) -> bool {
-    let t = text.trim();
-    PLACEHOLDERS.iter().any(|p| p.eq_ignore_ascii_case(t))
+    let t = trim(text);
+    // No placeholder is longer than 7 bytes: most values are, and need no
+    // comparison.
+    t.len() <= 7 && PLACEHOLDERS.iter().any(|p| p.eq_ignore_ascii_case(t))
 }
 
 /// How many rows at the top of a register [`header_row`] compares by the
@@ -156,6 +180,8 @@ pub struct Mapper<'a> {
     /// Whether the file is NetBox's device export, once its first record
     /// is seen.
     netbox: Option<bool>,
+    /// The kinds of the kind texts seen so far.
+    kinds: KindMemo,
 }
 
 /// The prefix of NetBox custom fields' keys.
@@ -169,6 +195,7 @@ impl<'a> Mapper<'a> {
             dates: None,
             cache: Vec::new(),
             netbox: None,
+            kinds: KindMemo::default(),
         }
     }
 
@@ -213,7 +240,10 @@ impl<'a> Mapper<'a> {
             }
         }
         let dates = self.dates;
-        let (mut asset, problems) = map_asset(record, dates, |i, key| self.field_for(i, key));
+        let mut kinds = std::mem::take(&mut self.kinds);
+        let (mut asset, problems) =
+            map_asset(record, dates, &mut kinds, |i, key| self.field_for(i, key));
+        self.kinds = kinds;
         if netbox {
             netbox_export(&mut asset);
         }
@@ -272,25 +302,30 @@ impl From<String> for Bad {
 fn map_asset(
     record: Record,
     dates: Option<DateOrder>,
+    kinds: &mut KindMemo,
     mut field_for: impl FnMut(usize, &str) -> Option<AssetField>,
 ) -> (Asset, Vec<Problem>) {
-    let mut asset = Asset::new(record.line, record.span, record.snippet.clone());
+    let mut asset = Asset::new(record.line, record.span, record.snippet);
     let mut problems = Vec::new();
-    let snippet = record.snippet;
     for (position, (key, value)) in record.entries.into_iter().enumerate() {
         let field = field_for(position, &key.value).filter(|f| asset.get(*f).is_none());
         let Some(field) = field else {
-            if let Some(text) = text_form(&value) {
+            if let Some(text) = into_text_form(value) {
                 asset.extra.push((key.value, text));
             }
             continue;
         };
-        match convert(field, &value, &snippet, dates) {
+        // A NetBox custom field fills its field and stays in `extra` too.
+        let custom = if key.value.starts_with(CUSTOM) {
+            text_form(&value)
+        } else {
+            None
+        };
+        let span = value.span.clone();
+        match convert(field, value, &asset.snippet, dates, kinds) {
             Ok(Some(v)) => {
-                if key.value.starts_with(CUSTOM) {
-                    if let Some(text) = text_form(&value) {
-                        asset.extra.push((key.value.clone(), text));
-                    }
+                if let Some(text) = custom {
+                    asset.extra.push((key.value.clone(), text));
                 }
                 asset.set(field, v)
             }
@@ -301,8 +336,8 @@ fn map_asset(
                 message: bad.message.unwrap_or_else(|| {
                     format!("`{}` could not be read as {}", key.value, field.ty())
                 }),
-                snippet: snippet.clone(),
-                span: value.span.clone(),
+                snippet: asset.snippet.clone(),
+                span,
                 label: bad.label,
             }),
         }
@@ -310,46 +345,72 @@ fn map_asset(
     (asset, problems)
 }
 
+/// The canonical kinds of the kind texts a file repeats, so that each
+/// distinct text is normalised once ([`kinds::normalize`]). Bounded: cleared
+/// when it holds [`KindMemo::LIMIT`] texts.
+#[derive(Default)]
+struct KindMemo {
+    map: std::collections::HashMap<Box<str>, Box<str>>,
+}
+
+impl KindMemo {
+    const LIMIT: usize = 256;
+
+    fn normalize(&mut self, text: &str) -> String {
+        if let Some(kind) = self.map.get(text) {
+            return kind.to_string();
+        }
+        let kind = kinds::normalize(text);
+        if self.map.len() >= Self::LIMIT {
+            self.map.clear();
+        }
+        self.map.insert(text.into(), kind.as_str().into());
+        kind
+    }
+}
+
 /// Reads one canonical field's value: `Ok(None)` when it is empty.
 fn convert(
     field: AssetField,
-    value: &Spanned<RawValue>,
+    value: Spanned<RawValue>,
     snippet: &Snippet,
     dates: Option<DateOrder>,
+    kinds: &mut KindMemo,
 ) -> Result<Option<Spanned<Value>>, Bad> {
     match field.ty() {
         Type::StrList => {
             let split: &[char] = &[',', ';', '|', ' ', '\t', '\n', '\r'];
-            let items = list(value, snippet, split)?;
-            Ok((!items.is_empty()).then(|| Spanned::new(Value::List(items), value.span.clone())))
+            let span = value.span.clone();
+            let items = into_list(value, snippet, split)?;
+            Ok((!items.is_empty()).then(|| Spanned::new(Value::List(items), span)))
         }
         Type::Bool => {
             if let RawValue::Bool(b) = value.value {
-                return Ok(Some(Spanned::new(Value::Bool(b), value.span.clone())));
+                return Ok(Some(Spanned::new(Value::Bool(b), value.span)));
             }
-            let Some(text) = text(value)? else {
+            let Some(text) = text_ref(&value)? else {
                 return Ok(None);
             };
-            match parse_bool(&text.value) {
-                Some(b) => Ok(Some(text.map(|_| Value::Bool(b)))),
+            match parse_bool(&text) {
+                Some(b) => Ok(Some(Spanned::new(Value::Bool(b), value.span))),
                 None => Err(format!(
                     "{:?} is not a yes/no value (true/false, yes/no, y/n, 1/0)",
-                    text.value
+                    text
                 )
                 .into()),
             }
         }
         Type::Date => {
-            let Some(text) = text(value)? else {
+            let Some(text) = text_ref(&value)? else {
                 return Ok(None);
             };
-            match parse_date(&text.value, dates) {
-                Ok(d) => Ok(Some(text.map(|_| Value::Date(d)))),
+            match parse_date(&text, dates) {
+                Ok(d) => Ok(Some(Spanned::new(Value::Date(d), value.span))),
                 Err(DateError::Ambiguous { day_first, month_first }) => Err(Bad {
                     code: Code::AmbiguousDate,
                     message: Some(format!(
                         "{:?} could be {} (day first) or {} (month first)",
-                        text.value,
+                        text,
                         long_date(day_first),
                         long_date(month_first)
                     )),
@@ -357,32 +418,88 @@ fn convert(
                 }),
                 Err(DateError::Invalid(Some(order))) => Err(format!(
                     "{:?} is not a date when read {} ({}, as [dates] order says)",
-                    text.value,
+                    text,
                     order.name().replace('-', " "),
                     order.pattern()
                 )
                 .into()),
                 Err(DateError::Invalid(None)) => Err(format!(
                     "{:?} is not a date (YYYY-MM-DD, YYYY/MM/DD, DD/MM/YYYY, MM/DD/YYYY, DD.MM.YYYY)",
-                    text.value
+                    text
                 )
                 .into()),
             }
         }
         _ => {
-            let written = if field == AssetField::Vendor {
-                text_as_written(value)?
-            } else {
-                text(value)?
-            };
-            let Some(text) = written else {
+            if field == AssetField::Kind {
+                let Some(text) = text_ref(&value)? else {
+                    return Ok(None);
+                };
+                return Ok(Some(Spanned::new(
+                    Value::Str(kinds.normalize(&text)),
+                    value.span,
+                )));
+            }
+            let Some(text) = into_text(value, field != AssetField::Vendor)? else {
                 return Ok(None);
             };
-            if field == AssetField::Kind {
-                return Ok(Some(text.map(|t| Value::Str(kinds::normalize(&t)))));
-            }
             Ok(Some(text.map(Value::Str)))
         }
+    }
+}
+
+/// [`text`], taking the value: a string already trimmed is moved, not
+/// copied. With `placeholders`, a placeholder is `None`.
+fn into_text(
+    value: Spanned<RawValue>,
+    placeholders: bool,
+) -> Result<Option<Spanned<String>>, String> {
+    match value.value {
+        RawValue::Str(mut s) => {
+            let t = trim(&s);
+            if t.is_empty() || (placeholders && is_placeholder(t)) {
+                return Ok(None);
+            }
+            if t.len() != s.len() {
+                s = t.to_string();
+            }
+            Ok(Some(Spanned::new(s, value.span)))
+        }
+        RawValue::Number(n) => {
+            if placeholders && is_placeholder(&n) {
+                return Ok(None);
+            }
+            Ok(Some(Spanned::new(n, value.span)))
+        }
+        RawValue::Null => Ok(None),
+        _ if placeholders => text(&value),
+        _ => text_as_written(&value),
+    }
+}
+
+/// [`text`] without copying the text: `None` when empty, null or a
+/// placeholder.
+fn text_ref(value: &Spanned<RawValue>) -> Result<Option<std::borrow::Cow<'_, str>>, String> {
+    use std::borrow::Cow;
+    match &value.value {
+        RawValue::Str(s) => {
+            let t = trim(s);
+            Ok((!t.is_empty() && !is_placeholder(t)).then_some(Cow::Borrowed(t)))
+        }
+        RawValue::Number(n) => Ok((!is_placeholder(n)).then_some(Cow::Borrowed(n.as_str()))),
+        RawValue::Null => Ok(None),
+        _ => Ok(text(value)?.map(|t| Cow::Owned(t.value))),
+    }
+}
+
+/// [`text_form`], taking the value (a trimmed string is moved, not copied).
+fn into_text_form(value: Spanned<RawValue>) -> Option<Spanned<String>> {
+    match value.value {
+        RawValue::Null => None,
+        // A number is kept as written, a placeholder too (see `text_form`).
+        RawValue::Number(n) => Some(Spanned::new(n, value.span)),
+        RawValue::Str(_) => into_text(value, true).ok().flatten(),
+        _ => text_form(&value),
     }
 }
 
@@ -400,7 +517,7 @@ fn text_as_written(value: &Spanned<RawValue>) -> Result<Option<Spanned<String>>,
         RawValue::Bool(b) => Ok(Some(Spanned::new(b.to_string(), value.span.clone()))),
         RawValue::Number(n) => Ok(Some(Spanned::new(n.clone(), value.span.clone()))),
         RawValue::Str(s) => {
-            let t = s.trim();
+            let t = trim(s);
             Ok((!t.is_empty()).then(|| Spanned::new(t.to_string(), value.span.clone())))
         }
         RawValue::Map(entries) => {
@@ -465,17 +582,21 @@ fn list(
         }
         return Ok(out);
     }
-    let Some(text) = text(value)? else {
+    let Some(text) = text_ref(value)? else {
         return Ok(Vec::new());
     };
     // Where the text sits in the file, if it is written there unescaped.
     let base = snippet.slice(&value.span).and_then(|raw| {
-        raw.find(text.value.as_str())
-            .map(|at| value.span.start + at)
+        let at = if raw.len() == text.len() {
+            (raw == text).then_some(0)
+        } else {
+            raw.find(&*text)
+        };
+        at.map(|at| value.span.start + at)
     });
     let mut out = Vec::new();
     let mut at = 0;
-    for part in text.value.split(seps) {
+    for part in text.split(seps) {
         let mut start = at;
         at += part.len() + 1;
         start += part.len() - part.trim_start().len();
@@ -492,12 +613,39 @@ fn list(
     Ok(out)
 }
 
+/// [`list`], taking the value: a text that is one whole item is moved, not
+/// copied.
+fn into_list(
+    value: Spanned<RawValue>,
+    snippet: &Snippet,
+    seps: &[char],
+) -> Result<Vec<Spanned<String>>, String> {
+    let whole = match &value.value {
+        RawValue::Str(s) => {
+            !s.is_empty()
+                && !has_sep(s, seps)
+                && trim(s).len() == s.len()
+                && !is_placeholder(s)
+                && snippet.slice(&value.span) == Some(s.as_str())
+        }
+        _ => false,
+    };
+    match value.value {
+        RawValue::Str(s) if whole => Ok(vec![Spanned::new(s, value.span)]),
+        other => list(&Spanned::new(other, value.span), snippet, seps),
+    }
+}
+
 /// `true/false`, `yes/no`, `y/n`, `1/0`, any case.
 pub fn parse_bool(text: &str) -> Option<bool> {
-    match text.trim().to_ascii_lowercase().as_str() {
-        "true" | "yes" | "y" | "1" => Some(true),
-        "false" | "no" | "n" | "0" => Some(false),
-        _ => None,
+    let t = text.trim();
+    let is = |words: &[&str]| words.iter().any(|w| w.eq_ignore_ascii_case(t));
+    if is(&["true", "yes", "y", "1"]) {
+        Some(true)
+    } else if is(&["false", "no", "n", "0"]) {
+        Some(false)
+    } else {
+        None
     }
 }
 
@@ -519,8 +667,26 @@ pub enum DateError {
 /// date-time's date part, `DD.MM.YYYY`, or `NN/NN/YYYY` and `NN-NN-YYYY`
 /// in `order` (without one: only when it can mean one day).
 pub fn parse_date(text: &str, order: Option<DateOrder>) -> Result<Date, DateError> {
-    let t = text.trim();
+    let t = trim(text);
     let invalid = Err(DateError::Invalid(None));
+    // The common `YYYY-MM-DD`, read directly (as the general path below
+    // would read it).
+    if let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *t.as_bytes() {
+        let digits = [y0, y1, y2, y3, m0, m1, d0, d1];
+        if digits.iter().all(u8::is_ascii_digit) {
+            let n = |bytes: &[u8]| {
+                bytes
+                    .iter()
+                    .fold(0i16, |n, &b| n * 10 + i16::from(b - b'0'))
+            };
+            return Date::new(
+                n(&digits[..4]),
+                n(&digits[4..6]) as i8,
+                n(&digits[6..]) as i8,
+            )
+            .map_err(|_| DateError::Invalid(None));
+        }
+    }
     let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
     let short = |s: &str| (1..=2).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
     let ymd = |y: &str, m: &str, d: &str| -> Option<Date> {
@@ -537,8 +703,12 @@ pub fn parse_date(text: &str, order: Option<DateOrder>) -> Result<Date, DateErro
         _ => t,
     };
     for sep in ['-', '/', '.'] {
-        let parts: Vec<&str> = t.split(sep).collect();
-        let [a, b, c] = parts[..] else { continue };
+        let mut parts = t.split(sep);
+        let (Some(a), Some(b), Some(c), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
         if digits(a, 4) && sep != '.' {
             return ymd(a, b, c).ok_or(DateError::Invalid(None));
         }
@@ -664,20 +834,36 @@ fn source<'a>(
     source: &str,
 ) -> Option<&'a Spanned<RawValue>> {
     let whole = normalize(source);
-    if let Some((_, v)) = entries.iter().find(|(k, _)| normalize(&k.value) == whole) {
+    if let Some((_, v)) = entries.iter().find(|(k, _)| same_key(&k.value, &whole)) {
         return Some(v);
     }
     let mut path = source.split('.');
     let head = normalize(path.next()?);
-    let mut value = &entries.iter().find(|(k, _)| normalize(&k.value) == head)?.1;
+    let mut value = &entries.iter().find(|(k, _)| same_key(&k.value, &head))?.1;
     for step in path {
         let RawValue::Map(inner) = &value.value else {
             return None;
         };
         let step = normalize(step);
-        value = &inner.iter().find(|(k, _)| normalize(&k.value) == step)?.1;
+        value = &inner.iter().find(|(k, _)| same_key(&k.value, &step))?.1;
     }
     Some(value)
+}
+
+/// Whether `key` [normalises](normalize) to `normalized`, without making
+/// its normal form.
+fn same_key(key: &str, normalized: &str) -> bool {
+    let mut rest = normalized.chars();
+    let folded = key
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '_' | '-' | '.') && !c.is_whitespace())
+        .flat_map(char::to_lowercase);
+    for c in folded {
+        if rest.next() != Some(c) {
+            return false;
+        }
+    }
+    rest.next().is_none()
 }
 
 /// The first value the sources give; from a list, the first item that

@@ -38,6 +38,8 @@ use crate::report::{Reporter, Summary};
 pub struct Json {
     written: usize,
     plan: Plan,
+    /// One finding's text, reused from finding to finding.
+    buf: Vec<u8>,
 }
 
 #[derive(Serialize)]
@@ -51,8 +53,13 @@ struct JsonFinding<'a> {
     rule: &'a str,
     severity: Severity,
     message: &'a str,
-    #[serde(flatten)]
-    location: Location<'a>,
+    // The location's fields, in place (as `#[serde(flatten)]` would put
+    // them, without its cost).
+    file: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
     asset_id: Option<&'a str>,
     vendor_id: Option<&'a str>,
     evidence: &'a [Evidence],
@@ -68,7 +75,8 @@ struct JsonFinding<'a> {
 }
 
 #[derive(Serialize)]
-struct Location<'a> {
+struct Related<'a> {
+    message: &'a str,
     file: &'a str,
     line: usize,
     column: usize,
@@ -76,21 +84,17 @@ struct Location<'a> {
     end_column: usize,
 }
 
-#[derive(Serialize)]
-struct Related<'a> {
-    message: &'a str,
-    #[serde(flatten)]
-    location: Location<'a>,
-}
-
-fn location(label: &Label) -> Location<'_> {
-    let (start, end) = label.range();
-    Location {
-        file: label.file(),
-        line: start.line,
-        column: start.column,
-        end_line: end.line,
-        end_column: end.column,
+impl<'a> Related<'a> {
+    fn new(label: &'a Label) -> Self {
+        let (start, end) = label.range();
+        Related {
+            message: &label.message,
+            file: label.file(),
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column,
+        }
     }
 }
 
@@ -149,34 +153,42 @@ impl Write for Indent<'_> {
 
 impl Json {
     fn write(&mut self, f: &Finding, out: &mut dyn Write) -> io::Result<()> {
+        let (start, end) = f.primary.range();
         let finding = JsonFinding {
             rule: &f.rule,
             severity: f.severity,
             message: &f.message,
-            location: location(&f.primary),
+            file: f.primary.file(),
+            line: start.line,
+            column: start.column,
+            end_line: end.line,
+            end_column: end.column,
             asset_id: f.asset_id.as_deref(),
             vendor_id: f.vendor_id.as_deref(),
             evidence: &f.evidence,
             site_id: f.site_id.as_deref(),
             help: f.help.as_deref(),
             url: f.url.as_deref(),
-            related: f
-                .related
-                .iter()
-                .map(|r| Related {
-                    message: &r.message,
-                    location: location(r),
-                })
-                .collect(),
+            related: f.related.iter().map(Related::new).collect(),
             deadline: f.deadline.map(|d| d.to_string()),
             days_left: f.days_left,
             fingerprint: &f.fingerprint,
             suppressed: f.suppressed.as_ref(),
         };
-        // JSON strings hold no raw newlines, so indenting every line is safe.
-        let text = serde_json::to_string_pretty(&finding)?.replace('\n', "\n    ");
+        self.buf.clear();
+        serde_json::to_writer_pretty(&mut self.buf, &finding)?;
         let sep = if self.written == 0 { "" } else { "," };
         self.written += 1;
-        write!(out, "{sep}\n    {text}")
+        write!(out, "{sep}\n    ")?;
+        // JSON strings hold no raw newlines, so indenting every line is safe.
+        let mut lines = self.buf.split(|&b| b == b'\n');
+        if let Some(first) = lines.next() {
+            out.write_all(first)?;
+        }
+        for line in lines {
+            out.write_all(b"\n    ")?;
+            out.write_all(line)?;
+        }
+        Ok(())
     }
 }

@@ -196,9 +196,9 @@ pub struct Catalog {
     vendors: Vec<Vendor>,
     by_id: HashMap<String, usize>,
     /// Names exactly as written in the catalog (trimmed).
-    pub(crate) exact: HashMap<Box<str>, NameFact>,
+    pub(crate) exact: super::FastMap<Box<str>, NameFact>,
     /// Names by their [`normalize`](crate::resolve::normalize::normalize) key.
-    pub(crate) normalized: HashMap<Box<str>, NameFact>,
+    pub(crate) normalized: super::FastMap<Box<str>, NameFact>,
     /// MAC prefixes by length.
     pub(crate) oui_index: OuiIndex,
     /// Model globs.

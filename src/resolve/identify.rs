@@ -60,7 +60,6 @@
 //! through one Aho–Corasick automaton. [`Resolver`](crate::resolve::resolver::Resolver)
 //! adds a memo of name results for registers that repeat the same texts.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::diag::{Evidence, MatchKind};
@@ -195,6 +194,18 @@ impl Identification {
     }
 }
 
+/// The vendor of an asset without its evidence
+/// ([`Catalog::identify_vendor_with`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Chosen {
+    /// Index of the vendor, as [`Identification::vendor`].
+    pub vendor: usize,
+    /// As [`Identification::strength`].
+    pub strength: Strength,
+    /// Whether [`Identification::mismatch`] is set.
+    pub mismatch: bool,
+}
+
 /// What one piece of evidence supports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Support {
@@ -266,7 +277,9 @@ pub struct Scratch {
     key: String,
     text: String,
     globs: Vec<usize>,
-    memo: Option<HashMap<Box<str>, Option<NameMatch>>>,
+    memo: Option<crate::resolve::FastMap<Box<str>, Option<NameMatch>>>,
+    /// Model texts and the glob they matched, kept alongside `memo`.
+    models: crate::resolve::FastMap<Box<str>, Option<FactRef>>,
     memo_limit: usize,
 }
 
@@ -275,7 +288,7 @@ impl Scratch {
     /// than `limit` texts.
     pub fn with_memo(limit: usize) -> Self {
         Scratch {
-            memo: Some(HashMap::new()),
+            memo: Some(Default::default()),
             memo_limit: limit,
             ..Scratch::default()
         }
@@ -283,7 +296,7 @@ impl Scratch {
 
     /// How many texts the memo holds.
     pub fn memo_len(&self) -> usize {
-        self.memo.as_ref().map_or(0, HashMap::len)
+        self.memo.as_ref().map_or(0, |m| m.len())
     }
 }
 
@@ -621,6 +634,21 @@ impl Catalog {
         if model.len() > MAX_NAME_INPUT {
             return None;
         }
+        if scratch.memo.is_none() {
+            return self.match_model_uncached(model, scratch);
+        }
+        if let Some(&found) = scratch.models.get(model) {
+            return found;
+        }
+        let found = self.match_model_uncached(model, scratch);
+        if scratch.models.len() >= scratch.memo_limit {
+            scratch.models.clear();
+        }
+        scratch.models.insert(model.into(), found);
+        found
+    }
+
+    fn match_model_uncached(&self, model: &str, scratch: &mut Scratch) -> Option<FactRef> {
         normalize_model(model, &mut scratch.text);
         if scratch.text.is_empty() {
             return None;
@@ -744,9 +772,28 @@ impl Catalog {
         Some(id)
     }
 
-    /// Picks the vendor from the hits (see the module docs). The result has
-    /// no [`mismatch`](Identification::mismatch) yet.
-    pub fn choose(&self, mut hits: Vec<Hit<'_>>) -> Option<Identification> {
+    /// The vendor [`identify_with`](Self::identify_with) chooses and whether
+    /// its identification has a [`Mismatch`], without building the evidence:
+    /// for the assets (most of them) whose evidence is never shown.
+    pub fn identify_vendor_with(&self, asset: &Asset, scratch: &mut Scratch) -> Option<Chosen> {
+        let mut hits: Vec<Hit<'_>> = Vec::new();
+        for matcher in MATCHERS {
+            (matcher.run)(self, asset, matcher, scratch, &mut hits);
+        }
+        let (vendor, strength) = self.pick(&mut hits)?;
+        let mismatch = self
+            .mismatch_with(asset, vendor, strength, scratch)
+            .is_some();
+        Some(Chosen {
+            vendor,
+            strength,
+            mismatch,
+        })
+    }
+
+    /// Sorts the hits strongest first and picks the vendor and the strength
+    /// of its deciding hit (see the module docs).
+    fn pick(&self, hits: &mut [Hit<'_>]) -> Option<(usize, Strength)> {
         // Stable: equal strengths keep table order.
         hits.sort_by_key(|h| std::cmp::Reverse(h.strength));
         let top = hits.first()?;
@@ -765,6 +812,13 @@ impl Catalog {
                 }
             }
         }
+        Some((vendor, strength))
+    }
+
+    /// Picks the vendor from the hits (see the module docs). The result has
+    /// no [`mismatch`](Identification::mismatch) yet.
+    pub fn choose(&self, mut hits: Vec<Hit<'_>>) -> Option<Identification> {
+        let (vendor, strength) = self.pick(&mut hits)?;
         let mut others: Vec<usize> = Vec::new();
         for h in &hits {
             if h.vendor != vendor && !others.contains(&h.vendor) {
@@ -824,13 +878,8 @@ impl Catalog {
         id: &Identification,
         scratch: &mut Scratch,
     ) -> Option<Mismatch> {
-        if id.strength <= Strength::Declared {
-            return None;
-        }
+        let declared_as = self.mismatch_with(asset, id.vendor, id.strength, scratch)?;
         let cell = asset.text(AssetField::Vendor)?;
-        if cell.value.trim().is_empty() {
-            return None;
-        }
         let decided = id.decided()?.clone();
         let declared = |fact: String, how: MatchKind| Evidence {
             field: AssetField::Vendor.name().to_string(),
@@ -839,8 +888,7 @@ impl Catalog {
             how,
             span: Some(cell.span.clone()),
         };
-        match self.match_name_with(cell.value, scratch) {
-            Some(m) if self.same_maker(m.fact.vendor, id.vendor) => None,
+        match declared_as {
             Some(m) => Some(Mismatch {
                 declared: declared(self.describe(m.fact), m.how),
                 declared_vendor: Some(m.fact.vendor),
@@ -858,6 +906,29 @@ impl Catalog {
                     decided,
                 })
             }
+        }
+    }
+
+    /// Whether the declared vendor disagrees with `vendor`, chosen by
+    /// evidence of `strength`: `Some` with the catalog name the declaration
+    /// is (`None` inside: it names none), or `None` when it agrees.
+    fn mismatch_with(
+        &self,
+        asset: &Asset,
+        vendor: usize,
+        strength: Strength,
+        scratch: &mut Scratch,
+    ) -> Option<Option<NameMatch>> {
+        if strength <= Strength::Declared {
+            return None;
+        }
+        let cell = asset.text(AssetField::Vendor)?;
+        if cell.value.trim().is_empty() {
+            return None;
+        }
+        match self.match_name_with(cell.value, scratch) {
+            Some(m) if self.same_maker(m.fact.vendor, vendor) => None,
+            declared => Some(declared),
         }
     }
 

@@ -26,7 +26,7 @@
 
 use crate::model::Asset;
 use crate::resolve::catalog::Catalog;
-use crate::resolve::identify::{Identification, Scratch};
+use crate::resolve::identify::{Chosen, Identification, Scratch};
 
 /// Identifies assets against one catalog, reusing buffers and remembering
 /// name results between calls. Not shared between threads: make one per
@@ -56,6 +56,12 @@ impl<'a> Resolver<'a> {
     /// Identifies an asset: the same result as [`Catalog::identify`].
     pub fn identify(&mut self, asset: &Asset) -> Option<Identification> {
         self.catalog.identify_with(asset, &mut self.scratch)
+    }
+
+    /// The vendor [`Resolver::identify`] would choose, and whether its
+    /// identification has a mismatch, without building the evidence.
+    pub fn identify_vendor(&mut self, asset: &Asset) -> Option<Chosen> {
+        self.catalog.identify_vendor_with(asset, &mut self.scratch)
     }
 
     /// How many texts the memo holds now.
@@ -96,8 +102,10 @@ mod tests {
         ] {
             let a = vendor_asset(text);
             let want = c.identify(&a).map(|i| (i.vendor, i.evidence));
+            let chosen = r.identify_vendor(&a);
             let got = r.identify(&a).map(|i| (i.vendor, i.evidence));
             assert_eq!(got, want, "{text}");
+            assert_eq!(chosen.map(|c| c.vendor), want.map(|w| w.0), "{text}");
         }
         // Exact names never enter the memo; the others do, once each.
         assert_eq!(r.memo_len(), 4);

@@ -3,7 +3,7 @@
 //! sites' address ranges, which place devices that name no site (scan
 //! results) on the site whose most specific range holds their address.
 
-use std::collections::HashMap;
+use crate::resolve::FastMap;
 use std::net::IpAddr;
 
 use ipnet::IpNet;
@@ -29,11 +29,11 @@ pub struct Resolved {
 pub struct SiteIndex {
     sites: Vec<Site>,
     resolved: Vec<Resolved>,
-    by_id: HashMap<String, usize>,
-    by_folded_id: HashMap<String, usize>,
+    by_id: FastMap<String, usize>,
+    by_folded_id: FastMap<String, usize>,
     /// Site names, ignoring case: a NetBox device CSV export names the
     /// site, where its API gives the slug the sites are keyed by.
-    by_folded_name: HashMap<String, usize>,
+    by_folded_name: FastMap<String, usize>,
     /// Every site's ranges: (range, site, index into the site's `cidrs`),
     /// most specific first.
     networks: Vec<(IpNet, usize, usize)>,
@@ -53,8 +53,8 @@ impl SiteIndex {
     /// unknown levels, unknown parents and parent cycles.
     pub fn build(sites: Vec<Site>, ladder: &Ladder) -> (SiteIndex, Vec<Finding>) {
         let mut findings = Vec::new();
-        let mut by_id = HashMap::new();
-        let mut by_folded_id = HashMap::new();
+        let mut by_id = FastMap::default();
+        let mut by_folded_id = FastMap::default();
         for (i, site) in sites.iter().enumerate() {
             let id = site.id.value.clone();
             if let Some(&first) = by_id.get(&id) {
@@ -105,7 +105,7 @@ impl SiteIndex {
             })
             .collect();
 
-        let mut by_folded_name = HashMap::new();
+        let mut by_folded_name = FastMap::default();
         for (i, site) in sites.iter().enumerate() {
             if let Some(name) = &site.name {
                 by_folded_name.entry(name.value.to_lowercase()).or_insert(i);
@@ -216,10 +216,12 @@ impl SiteIndex {
     /// ignoring case.
     pub fn find(&self, id: &str) -> Option<usize> {
         let id = id.trim();
+        if let Some(&site) = self.by_id.get(id) {
+            return Some(site);
+        }
         let folded = id.to_lowercase();
-        self.by_id
-            .get(id)
-            .or_else(|| self.by_folded_id.get(&folded))
+        self.by_folded_id
+            .get(&folded)
             .or_else(|| self.by_folded_name.get(&folded))
             .copied()
     }

@@ -9,7 +9,7 @@ use globset::GlobBuilder;
 
 use super::ast::{CmpOp, Lit, Node, NodeKind, RawPath, Span};
 use super::error::{a, backticked, close_names, did_you_mean, ErrorKind, ExprError};
-use super::eval::{Cond, Const, InSet, Operand};
+use super::eval::{Cond, Const, InSet, Operand, Pattern};
 use super::functions::{lookup, Param, Ret, FUNCTIONS};
 use super::parse::parse_date;
 use crate::model::schema::{AssetField, Ladder, Path, SiteField, Type, VendorField};
@@ -484,7 +484,7 @@ impl<'l> Checker<'l> {
         let glob = match &pattern.kind {
             NodeKind::Lit(Lit::Str(p)) => {
                 match GlobBuilder::new(p).case_insensitive(true).build() {
-                    Ok(glob) => Some(glob.compile_matcher()),
+                    Ok(glob) => Some(Pattern::new(p, glob.compile_matcher())),
                     Err(e) => {
                         self.push(
                         ExprError::new(

@@ -155,8 +155,79 @@ pub(crate) enum Cond {
     },
     Matches {
         subject: Operand,
-        glob: GlobMatcher,
+        glob: Pattern,
     },
+}
+
+/// A compiled `matches` glob (case-insensitive), with a quicker test for
+/// the common shapes `*text*`, `text*`, `*text` and `text` when both the
+/// text and the subject are printable ASCII (where ASCII case folding is
+/// exactly the glob's).
+#[derive(Clone, Debug)]
+pub(crate) struct Pattern {
+    glob: GlobMatcher,
+    /// The literal part, lowercased, and where it must sit.
+    literal: Option<(Box<[u8]>, Anchor)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Anchor {
+    Whole,
+    Start,
+    End,
+    Anywhere,
+}
+
+fn printable_ascii(s: &[u8]) -> bool {
+    s.iter().all(|&b| (b' '..0x7f).contains(&b))
+}
+
+impl Pattern {
+    /// `glob` compiled from `text`.
+    pub(crate) fn new(text: &str, glob: GlobMatcher) -> Self {
+        let (start, rest) = match text.strip_prefix('*') {
+            Some(rest) => (false, rest),
+            None => (true, text),
+        };
+        let (end, lit) = match rest.strip_suffix('*') {
+            Some(lit) => (false, lit),
+            None => (true, rest),
+        };
+        let plain = !lit.is_empty()
+            && printable_ascii(lit.as_bytes())
+            && !lit.contains(['*', '?', '[', ']', '{', '}', '\\']);
+        let anchor = match (start, end) {
+            (true, true) => Anchor::Whole,
+            (true, false) => Anchor::Start,
+            (false, true) => Anchor::End,
+            (false, false) => Anchor::Anywhere,
+        };
+        let literal = plain.then(|| (lit.to_ascii_lowercase().into_bytes().into(), anchor));
+        Pattern { glob, literal }
+    }
+
+    /// Whether `subject` matches.
+    pub(crate) fn is_match(&self, subject: &str) -> bool {
+        let s = subject.as_bytes();
+        let Some((lit, anchor)) = self.literal.as_ref().filter(|_| printable_ascii(s)) else {
+            return self.glob.is_match(subject);
+        };
+        let n = lit.len();
+        match anchor {
+            Anchor::Whole => s.eq_ignore_ascii_case(lit),
+            Anchor::Start => s.len() >= n && s[..n].eq_ignore_ascii_case(lit),
+            Anchor::End => s.len() >= n && s[s.len() - n..].eq_ignore_ascii_case(lit),
+            Anchor::Anywhere => {
+                // `lit` is lowercase: look for its first byte, then compare.
+                let first = lit[0];
+                s.len() >= n
+                    && (0..=s.len() - n).any(|i| {
+                        s[i].to_ascii_lowercase() == first
+                            && s[i + 1..i + n].eq_ignore_ascii_case(&lit[1..])
+                    })
+            }
+        }
+    }
 }
 
 impl Operand {
@@ -274,6 +345,55 @@ mod tests {
 
     use crate::model::schema::{AssetField, Facts, Ladder, Path, SiteField, Val, VendorField};
     use crate::policy::expr::compile;
+
+    #[test]
+    fn quick_patterns_agree_with_their_globs() {
+        let patterns = [
+            "*hikvision*",
+            "hik*",
+            "*vision",
+            "Dahua",
+            "*a*",
+            "DS-2CD*",
+            "*a/b*",
+            "x?z*",
+            "*[*]*",
+            "{a,b}*",
+            "**",
+            "*",
+            "*hik vision*",
+        ];
+        let subjects = [
+            "Hikvision",
+            "HIKVISION DIGITAL",
+            "hik",
+            "hi",
+            "Hanwha Vision",
+            "dahua",
+            "DAHUA ",
+            "",
+            "a/b",
+            "xyz",
+            "ds-2cd2143",
+            "Hik\u{212A}vision",
+            "hi\nkvision",
+            "*",
+            "Hik Vision",
+            "ｈｉｋ",
+            "\u{17F}",
+        ];
+        for p in patterns {
+            let glob = globset::GlobBuilder::new(p)
+                .case_insensitive(true)
+                .build()
+                .expect("valid glob")
+                .compile_matcher();
+            let pattern = super::Pattern::new(p, glob.clone());
+            for s in subjects {
+                assert_eq!(pattern.is_match(s), glob.is_match(s), "{p:?} on {s:?}");
+            }
+        }
+    }
 
     /// An owned fact.
     #[derive(Clone)]

@@ -361,8 +361,8 @@ pub(super) fn trusted(vendors: Vec<Vendor>) -> Catalog {
         vendors,
         ..Catalog::default()
     };
-    let mut exact: HashMap<Box<str>, NameFact> = HashMap::new();
-    let mut normalized: HashMap<Box<str>, NameFact> = HashMap::new();
+    let mut exact: crate::resolve::FastMap<Box<str>, NameFact> = Default::default();
+    let mut normalized: crate::resolve::FastMap<Box<str>, NameFact> = Default::default();
     for (index, v) in catalog.vendors.iter().enumerate() {
         catalog.by_id.entry(v.id.clone()).or_insert(index);
         for &kind in NameKind::ALL {
