@@ -661,7 +661,7 @@ fn read_rows(st: &mut State, cur: &mut Cursor, stop: &dyn Fn() -> bool) -> std::
 }
 
 /// How much text a [`Split`] hands out per [`Chunk`], at least.
-pub const CHUNK_BYTES: usize = 1024 * 1024;
+pub const CHUNK_BYTES: usize = 256 * 1024;
 
 /// A delimited file being read in [`Chunk`]s of whole rows: the rows up to
 /// the first record are read in place ([`CsvReader::split`]), then each
