@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use crate::diag::{Code, Finding, Label};
 use crate::model::{Asset, AssetField};
-use crate::source::Snippet;
+use crate::source::{Position, Snippet};
 
 /// Ids kept in memory by [`Ids::default`] (about 8 MiB of them), and the
 /// length of a spilled run (about as much while it is gathered).
@@ -76,42 +76,50 @@ impl Ids {
     /// kept in memory.
     pub fn check(&mut self, asset: &Asset) -> Option<Finding> {
         let id = asset.text(AssetField::Id)?;
-        let hash = fixed_hash(id.value);
+        let at = asset.snippet.position(id.span.start);
+        self.check_id(id.value, asset.snippet.name(), id.span.start, at, || {
+            Label::new(asset.snippet.clone(), id.span.clone(), "second use")
+        })
+    }
+
+    /// [`Ids::check`] for an id given by its text, file, byte offset and
+    /// position; `second_use` makes the label of a finding, if there is one.
+    pub fn check_id(
+        &mut self,
+        id: &str,
+        name: &Arc<str>,
+        offset: usize,
+        at: Position,
+        second_use: impl FnOnce() -> Label,
+    ) -> Option<Finding> {
+        let hash = fixed_hash(id);
         let known = self.seen.get(&hash).copied();
         if let Some(first) = known {
-            if self.text[first.start..first.start + first.len] == *id.value {
-                let mut f = duplicate(
-                    id.value,
-                    Label::new(asset.snippet.clone(), id.span.clone(), "second use"),
-                );
-                f.related.push(first_use(
-                    &self.files[first.file as usize],
-                    id.value,
-                    &first,
-                ));
+            if self.text[first.start..first.start + first.len] == *id {
+                let mut f = duplicate(id, second_use());
+                f.related
+                    .push(first_use(&self.files[first.file as usize], id, &first));
                 return Some(f);
             }
         }
-        let name = asset.snippet.name();
         if self.files.last().is_none_or(|f| !Arc::ptr_eq(f, name)) {
             self.files.push(name.clone());
         }
-        let at = asset.snippet.position(id.span.start);
         let mut place = Place {
             file: (self.files.len() - 1) as u32,
             line: at.line as u32,
             column: (at.column - 1) as u32,
-            offset: id.span.start as u64,
+            offset: offset as u64,
             start: 0,
-            len: id.value.len(),
+            len: id.len(),
         };
         if known.is_none() && self.seen.len() < self.budget {
             place.start = self.text.len();
-            self.text.push_str(id.value);
+            self.text.push_str(id);
             self.seen.insert(hash, place);
         } else {
             // Past the budget, or a different id with the same hash.
-            self.spill.push(hash, id.value, place, self.budget);
+            self.spill.push(hash, id, place, self.budget);
         }
         None
     }

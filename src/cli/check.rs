@@ -16,12 +16,14 @@ use crate::check::ids::Ids;
 use crate::check::reconcile::Reconciler;
 use crate::check::waivers::Waivers;
 use crate::check::{fails, Engine, Outcome};
+use crate::cli::parallel;
 use crate::cli::progress::{self, Progress};
 use crate::cli::{load_config, load_policies, width, ColorChoice, Fatal};
 use crate::config::{Config, PolicySource};
 use crate::diag::{Code, Finding, Invalid, Label, Severity};
 use crate::discover::{self, absolute, display_path, Target};
 use crate::model::Site;
+use crate::read::csv::{CsvReader, CHUNK_BYTES};
 use crate::read::xlsx::XlsxReader;
 use crate::read::{fields, Event, Format, Hint, Problem, Reader};
 use crate::report::{self, Stream, Style, Summary, Verdict};
@@ -89,6 +91,9 @@ pub struct Args {
     /// Name to show for standard input (its extension picks the format).
     #[arg(long, value_name = "NAME")]
     pub stdin_name: Option<String>,
+    /// Worker threads for large CSV/TSV registers (default: ASSETLINT_THREADS, else one per core; 1: one thread). The report is the same for any number.
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
 }
 
 /// The `--fail-on` threshold.
@@ -231,6 +236,7 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
     };
     let mut ids = Ids::default();
     let mut resolver = Resolver::new(catalog);
+    let threads = parallel::threads(args.threads);
     // Scans are reconciled with the registers at the end, so every finding
     // waits for it to keep the report in one order.
     let observed = |i: &Input| i.format().is_some_and(Format::observed);
@@ -265,6 +271,7 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
                     reconciler.as_mut(),
                     &progress,
                     false,
+                    threads,
                 );
             }
             Input::File(target) => lint_file(
@@ -277,6 +284,7 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
                 reconciler.as_mut(),
                 &progress,
                 mixed.contains(&target.display),
+                threads,
             ),
         }
         progress.file_done();
@@ -588,6 +596,7 @@ fn lint_file(
     reconciler: Option<&mut Reconciler>,
     progress: &Progress,
     mixed: bool,
+    threads: usize,
 ) {
     let empty = || Snippet::whole(target.display.clone(), "".into());
     let Some(format) = target.format else {
@@ -618,6 +627,7 @@ fn lint_file(
                 reconciler,
                 progress,
                 mixed,
+                threads,
             );
         }
         Err(e) => {
@@ -655,8 +665,14 @@ fn lint(
     mut reconciler: Option<&mut Reconciler>,
     progress: &Progress,
     mixed: bool,
+    threads: usize,
 ) {
     let mut warned_sites = mixed;
+    // Read by worker threads in chunks: CSV and TSV registers, unless
+    // scans are to be reconciled with them.
+    let chunked =
+        threads > 1 && matches!(format, Format::Csv | Format::Tsv) && reconciler.is_none();
+    let netbox = std::cell::Cell::new(None);
     let mut findings = Vec::new();
     let mut mapper = fields::Mapper::new(&config.columns).with_dates(config.dates);
     let chosen_sheets;
@@ -669,22 +685,24 @@ fn lint(
         }
         _ => format.reader(),
     };
-    let result = reader.read(name.clone(), input, &mut |event| match event {
-        Event::Record(Hint::Sites, record) => {
+    let mut handle = |step: Step| match step {
+        Step::Chunk(checked) => checked.replay(
+            &name,
+            &mut Replayer {
+                name: &name,
+                stream: &mut *stream,
+                ids: &mut *ids,
+                progress,
+                warned_sites: &mut warned_sites,
+            },
+        ),
+        Step::Event(Event::Record(Hint::Sites, record)) => {
             if !warned_sites {
                 warned_sites = true;
-                let code = Code::SitesInAssetFile;
-                let mut f = Finding::new(
-                    code.id(),
-                    code.severity(),
-                    format!("{name} holds site records, but it is linted as an asset file"),
-                    Label::new(record.snippet.clone(), record.span.clone(), "site records"),
-                );
-                f.help = Some(code.help().to_string());
-                stream.push(f);
+                stream.push(sites_warning(&record));
             }
         }
-        Event::Record(_, record) => {
+        Step::Event(Event::Record(_, record)) => {
             // A streamed YAML or JSON file's records (snippets that are
             // parts of the file) arrive in file order too.
             let streamed =
@@ -694,6 +712,7 @@ fn lint(
                 stream.flush_before(&name, record.span.start);
             }
             let (asset, problems) = mapper.asset(record);
+            netbox.set(mapper.netbox());
             problems
                 .into_iter()
                 .for_each(|p| stream.push(problem_finding(p)));
@@ -728,7 +747,7 @@ fn lint(
                 Outcome::NotCheckable => summary.not_checkable += 1,
             }
         }
-        Event::Problem(problem) => {
+        Step::Event(Event::Problem(problem)) => {
             if problem.drops_record() {
                 let summary = stream.summary_mut();
                 summary.assets += 1;
@@ -737,7 +756,33 @@ fn lint(
             }
             stream.push(problem_finding(problem));
         }
-    });
+    };
+    let result = if chunked {
+        let csv = CsvReader {
+            delimiter: if format == Format::Tsv { b'\t' } else { b',' },
+        };
+        // Tests cut small files into many chunks.
+        let target = std::env::var(CHUNK_ENV)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(CHUNK_BYTES);
+        csv.split(name.clone(), input, &mut |e| handle(Step::Event(e)), target)
+            .and_then(|mut split| {
+                let netbox = netbox.get();
+                parallel::run(
+                    &mut split,
+                    threads,
+                    || Resolver::new(engine.catalog),
+                    |resolver, chunk| {
+                        parallel::check_chunk(chunk, engine, resolver, config, netbox)
+                    },
+                    &mut |checked| handle(Step::Chunk(checked)),
+                )?;
+                split.rest(&mut |e| handle(Step::Event(e)))
+            })
+    } else {
+        reader.read(name.clone(), input, &mut |e| handle(Step::Event(e)))
+    };
     if let Err(e) = result {
         stream.push(unreadable(
             Snippet::whole(name.clone(), "".into()),
@@ -748,8 +793,93 @@ fn lint(
     stream.flush_before(&name, usize::MAX);
 }
 
+/// The environment variable that sets the chunk size in bytes (for tests:
+/// small files in many chunks).
+const CHUNK_ENV: &str = "ASSETLINT_CHUNK_BYTES";
+
+/// One step of reading a file: an event read here, or a chunk read and
+/// checked by a worker thread.
+enum Step {
+    Event(Event),
+    Chunk(parallel::Checked),
+}
+
+/// Replays a chunk checked by a worker as [`lint`] handles each event.
+struct Replayer<'r, 's> {
+    name: &'r Arc<str>,
+    stream: &'r mut Stream<'s>,
+    ids: &'r mut Ids,
+    progress: &'r Progress,
+    warned_sites: &'r mut bool,
+}
+
+impl parallel::Replay for Replayer<'_, '_> {
+    fn record(&mut self, start: usize) {
+        // Chunks are CSV or TSV, which stream.
+        self.stream.flush_before(self.name, start);
+        self.stream.summary_mut().assets += 1;
+        self.progress.asset();
+    }
+
+    fn finding(&mut self, finding: Finding) {
+        self.stream.push(finding);
+    }
+
+    fn sites_warning(&mut self, finding: Finding) {
+        if !*self.warned_sites {
+            *self.warned_sites = true;
+            self.stream.push(finding);
+        }
+    }
+
+    fn id(
+        &mut self,
+        id: &str,
+        span: std::ops::Range<usize>,
+        at: crate::source::Position,
+        row: &dyn Fn() -> Snippet,
+    ) {
+        let second_use = || Label::new(row(), span.clone(), "second use");
+        if let Some(duplicate) = self.ids.check_id(id, self.name, span.start, at, second_use) {
+            self.stream.push(duplicate);
+        }
+    }
+
+    fn outcome(&mut self, outcome: Outcome) {
+        let summary = self.stream.summary_mut();
+        match outcome {
+            Outcome::Passed => summary.passed += 1,
+            Outcome::Flagged => summary.flagged += 1,
+            Outcome::NotCheckable => summary.not_checkable += 1,
+        }
+    }
+
+    fn dropped(&mut self) {
+        let summary = self.stream.summary_mut();
+        summary.assets += 1;
+        summary.not_checkable += 1;
+        self.progress.asset();
+    }
+}
+
+/// The warning that an asset file holds site records.
+pub(super) fn sites_warning(record: &crate::model::Record) -> Finding {
+    let code = Code::SitesInAssetFile;
+    let mut f = Finding::new(
+        code.id(),
+        code.severity(),
+        format!(
+            "{} holds site records, but it is linted as an asset file",
+            record.snippet.name()
+        ),
+        Label::new(record.snippet.clone(), record.span.clone(), "site records"),
+    );
+    f.help = Some(code.help().to_string());
+    f
+}
+
 /// A reader's problem as a finding.
-fn problem_finding(problem: Problem) -> Finding {
+pub(super) fn problem_finding(problem: Problem) -> Finding {
     let mut f = Finding::new(
         problem.code.id(),
         problem.code.severity(),

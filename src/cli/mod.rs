@@ -15,6 +15,7 @@ use crate::policy::load::{self, Policy};
 pub mod check;
 pub mod explain;
 pub mod init;
+pub mod parallel;
 pub mod policy;
 pub mod progress;
 pub mod rules;

@@ -55,7 +55,7 @@ use std::sync::Arc;
 
 use crate::diag::Code;
 use crate::model::{RawValue, Record};
-use crate::read::decode::{Fallback, StreamDecoder};
+use crate::read::decode::{Encoding, Fallback, StreamDecoder};
 use crate::read::{fields, Event, Hint, Problem, Reader};
 use crate::source::{Snippet, Spanned};
 
@@ -249,6 +249,7 @@ fn floor_boundary(s: &str, mut at: usize) -> usize {
     at
 }
 
+#[derive(Clone)]
 struct Header {
     names: Vec<Spanned<String>>,
     /// File offset of the header row's end (where extra-column keys point).
@@ -466,28 +467,7 @@ impl Reader for CsvReader {
         input: &mut dyn BufRead,
         emit: &mut dyn FnMut(Event),
     ) -> std::io::Result<()> {
-        let mut dec = StreamDecoder::new(input);
-        // `buf[pos..]` is the text not yet read into rows; `base` is the file
-        // offset of `buf[0]`, `line` the line at `pos`.
-        let mut buf = String::new();
-        let (mut pos, mut base, mut line) = (0usize, 0usize, 1usize);
-        let mut eof = false;
-        let mut literal = false;
-        // Read the sample the delimiter and header are chosen from.
-        let mut newlines = 0;
-        while !eof && newlines <= SNIFF_ROWS && buf.len() < SNIFF_BYTES {
-            let before = buf.len();
-            if !dec.read_chunk(&mut buf)? {
-                eof = true;
-            }
-            newlines += buf[before..].bytes().filter(|&b| b == b'\n').count();
-        }
-        let plan = plan(&buf, eof, self.delimiter, self.delimiter == b',');
-        if plan.skip > 0 {
-            pos = plan.skip;
-            line += 1;
-        }
-        let mut cells = Vec::new();
+        let (mut cur, plan) = self.start(input)?;
         let mut st = State {
             name,
             emit,
@@ -497,128 +477,461 @@ impl Reader for CsvReader {
             header: None,
             fallback_reported: false,
         };
-        loop {
-            if eof && pos >= buf.len() {
-                return Ok(());
+        read_rows(&mut st, &mut cur, &|| false).map(|_| ())
+    }
+}
+
+impl CsvReader {
+    /// Reads the sample the delimiter and header are chosen from and plans
+    /// the read; the cursor stands at the first row.
+    fn start<'a>(&self, input: &'a mut dyn BufRead) -> std::io::Result<(Cursor<'a>, Plan)> {
+        let mut cur = Cursor {
+            dec: Some(StreamDecoder::new(input)),
+            buf: String::new(),
+            pos: 0,
+            base: 0,
+            line: 1,
+            eof: false,
+            literal: false,
+            cells: Vec::new(),
+        };
+        let mut newlines = 0;
+        while !cur.eof && newlines <= SNIFF_ROWS && cur.buf.len() < SNIFF_BYTES {
+            let before = cur.buf.len();
+            if !read_more(&mut cur.dec, &mut cur.buf)? {
+                cur.eof = true;
             }
-            let text = &buf[pos..];
-            let scan = if text.is_empty() {
-                Scan::More { open_quote: None }
-            } else {
-                scan_row(text, st.delim, eof, literal, &mut cells)
-            };
-            match scan {
-                Scan::More { open_quote } => {
-                    if text.len() > MAX_ROW {
-                        let start = base + pos;
-                        if let (Some(q), false) = (open_quote, literal) {
-                            // Show the row up to a little past the quote.
-                            let shown = floor_boundary(text, q + 200);
-                            let snippet = Snippet::part(
-                                st.name.clone(),
-                                Arc::from(&text[..shown]),
-                                start,
-                                line,
-                            );
-                            st.problem(
-                                Code::MalformedRow,
-                                format!("a quote is not closed within {} MiB", MAX_ROW >> 20),
-                                &snippet,
-                                start + q..start + q + 1,
-                                "this quote opens a cell that does not end; the row is read with it taken literally".into(),
-                            );
-                            literal = true;
-                            continue;
-                        }
-                        let shown = floor_boundary(text, 200);
-                        let snippet =
-                            Snippet::part(st.name.clone(), Arc::from(&text[..shown]), start, line);
-                        st.dropped(
-                            Code::MalformedRow,
-                            format!("a row is longer than {} MiB", MAX_ROW >> 20),
-                            &snippet,
-                            start..start + shown,
-                            "this row was skipped".into(),
+            newlines += cur.buf[before..].bytes().filter(|&b| b == b'\n').count();
+        }
+        let plan = plan(&cur.buf, cur.eof, self.delimiter, self.delimiter == b',');
+        if plan.skip > 0 {
+            cur.pos = plan.skip;
+            cur.line += 1;
+        }
+        Ok((cur, plan))
+    }
+}
+
+/// Where reading stands: `buf[pos..]` is the text not yet read into rows,
+/// `base` the file offset of `buf[0]`, `line` the line at `pos`.
+struct Cursor<'a> {
+    /// Where more text comes from; `None` for a [`Chunk`], whose text is
+    /// all in `buf`.
+    dec: Option<StreamDecoder<'a>>,
+    buf: String,
+    pos: usize,
+    base: usize,
+    line: usize,
+    /// No more text will come.
+    eof: bool,
+    /// The row at `pos` is read with quotes taken literally.
+    literal: bool,
+    /// The cells of the row being read, reused from row to row.
+    cells: Vec<Cell>,
+}
+
+/// Appends the decoder's next piece of text to `buf`; `false` once there is
+/// none (always, without a decoder).
+fn read_more(dec: &mut Option<StreamDecoder<'_>>, buf: &mut String) -> std::io::Result<bool> {
+    match dec {
+        Some(dec) => dec.read_chunk(buf),
+        None => Ok(false),
+    }
+}
+
+/// Reads rows from `cur` into `st` until the text ends (`Ok(false)`) or,
+/// after a whole row, `stop()` says so (`Ok(true)`; the cursor then stands
+/// at the next row, outside any quote).
+fn read_rows(st: &mut State, cur: &mut Cursor, stop: &dyn Fn() -> bool) -> std::io::Result<bool> {
+    loop {
+        if cur.eof && cur.pos >= cur.buf.len() {
+            return Ok(false);
+        }
+        let text = &cur.buf[cur.pos..];
+        let scan = if text.is_empty() {
+            Scan::More { open_quote: None }
+        } else {
+            scan_row(text, st.delim, cur.eof, cur.literal, &mut cur.cells)
+        };
+        match scan {
+            Scan::More { open_quote } => {
+                if text.len() > MAX_ROW {
+                    let start = cur.base + cur.pos;
+                    if let (Some(q), false) = (open_quote, cur.literal) {
+                        // Show the row up to a little past the quote.
+                        let shown = floor_boundary(text, q + 200);
+                        let snippet = Snippet::part(
+                            st.name.clone(),
+                            Arc::from(&text[..shown]),
+                            start,
+                            cur.line,
                         );
-                        // Skip to the end of the physical line (the text so
-                        // far may hold newlines inside closed quoted cells).
-                        line += text.bytes().filter(|&c| c == b'\n').count() + 1;
-                        base += buf.len();
-                        buf.clear();
-                        pos = 0;
-                        loop {
-                            if !dec.read_chunk(&mut buf)? {
-                                eof = true;
-                                break;
-                            }
-                            if let Some(nl) = buf.find('\n') {
-                                pos = nl + 1;
-                                break;
-                            }
-                            base += buf.len();
-                            buf.clear();
-                        }
-                        literal = false;
+                        st.problem(
+                            Code::MalformedRow,
+                            format!("a quote is not closed within {} MiB", MAX_ROW >> 20),
+                            &snippet,
+                            start + q..start + q + 1,
+                            "this quote opens a cell that does not end; the row is read with it taken literally".into(),
+                        );
+                        cur.literal = true;
                         continue;
                     }
-                    if eof {
-                        return Ok(());
-                    }
-                    // Drop what was read, then read more.
-                    buf.drain(..pos);
-                    base += pos;
-                    pos = 0;
-                    if !dec.read_chunk(&mut buf)? {
-                        eof = true;
-                    }
-                }
-                Scan::Unclosed(q) => {
-                    let start = base + pos;
-                    let end = text.find('\n').unwrap_or(text.len());
-                    let end = if end > q { end } else { text.len() };
+                    let shown = floor_boundary(text, 200);
                     let snippet =
-                        Snippet::part(st.name.clone(), Arc::from(&text[..end]), start, line);
-                    st.problem(
+                        Snippet::part(st.name.clone(), Arc::from(&text[..shown]), start, cur.line);
+                    st.dropped(
                         Code::MalformedRow,
-                        "a quote is never closed".into(),
+                        format!("a row is longer than {} MiB", MAX_ROW >> 20),
                         &snippet,
-                        start + q..start + q + 1,
-                        "this quote opens a cell that does not end; the row is read with it taken literally".into(),
+                        start..start + shown,
+                        "this row was skipped".into(),
                     );
-                    literal = true;
-                }
-                Scan::Row { content_end, next } => {
-                    literal = false;
-                    let lines = text[..next].bytes().filter(|&c| c == b'\n').count();
-                    if content_end > MAX_ROW {
-                        let start = base + pos;
-                        let shown = floor_boundary(text, 200);
-                        let snippet =
-                            Snippet::part(st.name.clone(), Arc::from(&text[..shown]), start, line);
-                        st.dropped(
-                            Code::MalformedRow,
-                            format!("a row is longer than {} MiB", MAX_ROW >> 20),
-                            &snippet,
-                            start..start + shown,
-                            "this row was skipped".into(),
-                        );
-                        line += lines;
-                        pos += next;
-                        continue;
+                    // Skip to the end of the physical line (the text so
+                    // far may hold newlines inside closed quoted cells).
+                    cur.line += text.bytes().filter(|&c| c == b'\n').count() + 1;
+                    cur.base += cur.buf.len();
+                    cur.buf.clear();
+                    cur.pos = 0;
+                    loop {
+                        if !read_more(&mut cur.dec, &mut cur.buf)? {
+                            cur.eof = true;
+                            break;
+                        }
+                        if let Some(nl) = cur.buf.find('\n') {
+                            cur.pos = nl + 1;
+                            break;
+                        }
+                        cur.base += cur.buf.len();
+                        cur.buf.clear();
                     }
-                    st.row(
-                        text,
-                        base + pos,
-                        line,
-                        &mut cells,
-                        content_end,
-                        dec.fallback(),
+                    cur.literal = false;
+                    continue;
+                }
+                if cur.eof {
+                    return Ok(false);
+                }
+                // Drop what was read, then read more.
+                cur.buf.drain(..cur.pos);
+                cur.base += cur.pos;
+                cur.pos = 0;
+                if !read_more(&mut cur.dec, &mut cur.buf)? {
+                    cur.eof = true;
+                }
+            }
+            Scan::Unclosed(q) => {
+                let start = cur.base + cur.pos;
+                let end = text.find('\n').unwrap_or(text.len());
+                let end = if end > q { end } else { text.len() };
+                let snippet =
+                    Snippet::part(st.name.clone(), Arc::from(&text[..end]), start, cur.line);
+                st.problem(
+                    Code::MalformedRow,
+                    "a quote is never closed".into(),
+                    &snippet,
+                    start + q..start + q + 1,
+                    "this quote opens a cell that does not end; the row is read with it taken literally".into(),
+                );
+                cur.literal = true;
+            }
+            Scan::Row { content_end, next } => {
+                cur.literal = false;
+                let lines = text[..next].bytes().filter(|&c| c == b'\n').count();
+                if content_end > MAX_ROW {
+                    let start = cur.base + cur.pos;
+                    let shown = floor_boundary(text, 200);
+                    let snippet =
+                        Snippet::part(st.name.clone(), Arc::from(&text[..shown]), start, cur.line);
+                    st.dropped(
+                        Code::MalformedRow,
+                        format!("a row is longer than {} MiB", MAX_ROW >> 20),
+                        &snippet,
+                        start..start + shown,
+                        "this row was skipped".into(),
                     );
-                    line += lines;
-                    pos += next;
+                    cur.line += lines;
+                    cur.pos += next;
+                    continue;
+                }
+                let fallback = cur.dec.as_ref().and_then(StreamDecoder::fallback);
+                st.row(
+                    text,
+                    cur.base + cur.pos,
+                    cur.line,
+                    &mut cur.cells,
+                    content_end,
+                    fallback,
+                );
+                cur.line += lines;
+                cur.pos += next;
+                if stop() {
+                    return Ok(true);
                 }
             }
         }
+    }
+}
+
+/// How much text a [`Split`] hands out per [`Chunk`], at least.
+pub const CHUNK_BYTES: usize = 256 * 1024;
+
+/// A delimited file being read in [`Chunk`]s of whole rows: the rows up to
+/// the first record are read in place ([`CsvReader::split`]), then each
+/// [`Split::next_chunk`] cuts the next rows off, to be read anywhere with
+/// [`Chunk::read`], and [`Split::rest`] reads what was not cut, in place.
+/// Reading every chunk in turn and then the rest emits exactly the events
+/// [`CsvReader::read`] does, with the same spans and lines.
+///
+/// Text is cut into chunks only while it is UTF-8 (a UTF-16 file, or one
+/// that fell back to Windows-1252, is left to [`Split::rest`]) and only at
+/// row ends, found with the reader's own quoting rule: a quote opens a
+/// quoted cell only at a cell's start, after spaces. A row longer than
+/// [`MAX_ROW`] (or an unclosed quote running that far), which the reader
+/// handles by what it has read so far, ends the cutting: the rest is read
+/// in place from its start.
+pub struct Split<'a> {
+    name: Arc<str>,
+    cur: Cursor<'a>,
+    delim: u8,
+    rows: usize,
+    header_at: usize,
+    header: Option<Arc<Header>>,
+    fallback_reported: bool,
+    /// Chunks are at least this long (but for the last).
+    target: usize,
+    /// No more chunks: the rest is read in place.
+    done: bool,
+}
+
+/// Whole rows of a delimited file, after its header, with where they are
+/// in the file; read on their own into the events the whole file's read
+/// gives for them.
+pub struct Chunk {
+    name: Arc<str>,
+    text: String,
+    offset: usize,
+    line: usize,
+    delim: u8,
+    header: Arc<Header>,
+}
+
+impl CsvReader {
+    /// Reads `input` up to and including its first record, emitting what
+    /// [`Reader::read`] emits for those rows, and returns the rest as a
+    /// [`Split`] that cuts chunks of about `target` bytes.
+    pub fn split<'a>(
+        &self,
+        name: Arc<str>,
+        input: &'a mut dyn BufRead,
+        emit: &mut dyn FnMut(Event),
+        target: usize,
+    ) -> std::io::Result<Split<'a>> {
+        let (cur, plan) = self.start(input)?;
+        let mut split = Split {
+            name,
+            cur,
+            delim: plan.delim,
+            rows: 0,
+            header_at: plan.header_at,
+            header: None,
+            fallback_reported: false,
+            target: target.max(1),
+            done: false,
+        };
+        let seen = std::cell::Cell::new(false);
+        let mut watch = |e: Event| {
+            if let Event::Record(..) = e {
+                seen.set(true);
+            }
+            emit(e);
+        };
+        split.in_place(&mut watch, &|| seen.get())?;
+        Ok(split)
+    }
+}
+
+impl Split<'_> {
+    /// Reads rows in place until `stop`; whether it stopped before the end.
+    fn in_place(
+        &mut self,
+        emit: &mut dyn FnMut(Event),
+        stop: &dyn Fn() -> bool,
+    ) -> std::io::Result<bool> {
+        let mut st = State {
+            name: self.name.clone(),
+            emit,
+            delim: self.delim,
+            rows: self.rows,
+            header_at: self.header_at,
+            header: self.header.as_deref().cloned(),
+            fallback_reported: self.fallback_reported,
+        };
+        let result = read_rows(&mut st, &mut self.cur, stop);
+        self.rows = st.rows;
+        self.fallback_reported = st.fallback_reported;
+        if self.header.is_none() {
+            self.header = st.header.map(Arc::new);
+        }
+        let more = result?;
+        if !more {
+            self.done = true;
+        }
+        Ok(more)
+    }
+
+    /// Cuts the next chunk off, or `None` when the rest is to be read in
+    /// place by [`Split::rest`] (at the end of the text, too).
+    pub fn next_chunk(&mut self) -> std::io::Result<Option<Chunk>> {
+        let cur = &mut self.cur;
+        let Some(header) = &self.header else {
+            return Ok(None);
+        };
+        if self.done || cur.literal || self.delim == b'"' {
+            self.done = true;
+            return Ok(None);
+        }
+        // Enough text for a chunk, and for a row of MAX_ROW after it starts.
+        let want = self.target.max(MAX_ROW + 2);
+        while !cur.eof && cur.buf.len() - cur.pos < want {
+            cur.buf.drain(..cur.pos);
+            cur.base += cur.pos;
+            cur.pos = 0;
+            if !read_more(&mut cur.dec, &mut cur.buf)? {
+                cur.eof = true;
+            }
+        }
+        let dec = cur.dec.as_ref();
+        if dec.is_some_and(|d| d.encoding() != Encoding::Utf8 || d.fallback().is_some()) {
+            self.done = true;
+            return Ok(None);
+        }
+        let text = &cur.buf[cur.pos..];
+        let (cut, lines) = cut_rows(text.as_bytes(), self.delim, self.target, cur.eof);
+        if cut == 0 {
+            self.done = true;
+            return Ok(None);
+        }
+        let chunk = Chunk {
+            name: self.name.clone(),
+            text: text[..cut].to_string(),
+            offset: cur.base + cur.pos,
+            line: cur.line,
+            delim: self.delim,
+            header: Arc::clone(header),
+        };
+        cur.pos += cut;
+        cur.line += lines;
+        Ok(Some(chunk))
+    }
+
+    /// Reads, in place, what was not cut into chunks.
+    pub fn rest(mut self, emit: &mut dyn FnMut(Event)) -> std::io::Result<()> {
+        self.in_place(emit, &|| false).map(|_| ())
+    }
+}
+
+/// Where to cut `text`, which starts at a row: the end of the first row
+/// ending at or past `target`, or the end of the last whole row (at the end
+/// of input, the end of the text), with the newlines before the cut; 0 when
+/// a row is longer than [`MAX_ROW`], or none ends in the text. Rows end as
+/// [`scan_row`] ends them.
+fn cut_rows(text: &[u8], delim: u8, target: usize, eof: bool) -> (usize, usize) {
+    let (mut cut, mut cut_lines) = (0, 0);
+    let mut lines = 0;
+    let mut row_start = 0;
+    let mut cell_start = true;
+    let mut quoted = false;
+    let mut i = 0;
+    let n = text.len();
+    while i < n {
+        let b = text[i];
+        if quoted {
+            if b == b'"' {
+                if i + 1 < n && text[i + 1] == b'"' {
+                    i += 1;
+                } else {
+                    // Text after the closing quote is no cell start.
+                    quoted = false;
+                    cell_start = false;
+                }
+            } else if b == b'\n' {
+                lines += 1;
+            }
+        } else if b == b'\n' {
+            lines += 1;
+            if i + 1 - row_start > MAX_ROW {
+                return (cut, cut_lines);
+            }
+            (cut, cut_lines) = (i + 1, lines);
+            if cut >= target {
+                return (cut, cut_lines);
+            }
+            row_start = i + 1;
+            cell_start = true;
+        } else if b == delim {
+            cell_start = true;
+        } else if b == b'"' && cell_start {
+            quoted = true;
+        } else if !(b == b' ' && cell_start) {
+            cell_start = false;
+        }
+        i += 1;
+    }
+    if eof && n - row_start <= MAX_ROW {
+        return (n, lines);
+    }
+    (cut, cut_lines)
+}
+
+impl Chunk {
+    /// The file offset of the chunk's first byte.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// The chunk's length in bytes.
+    pub fn len(&self) -> usize {
+        self.text.len()
+    }
+
+    /// Whether the chunk holds no text (never, as cut).
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// Reads the chunk's rows, emitting the events the whole file's read
+    /// gives for them; returns the text, where every span of those events
+    /// (less [`Chunk::offset`]) points.
+    pub fn read(self, emit: &mut dyn FnMut(Event)) -> String {
+        let Chunk {
+            name,
+            text,
+            offset,
+            line,
+            delim,
+            header,
+        } = self;
+        let mut st = State {
+            name,
+            emit,
+            delim,
+            rows: 1,
+            header_at: 0,
+            header: Some(Header::clone(&header)),
+            fallback_reported: true,
+        };
+        let mut cur = Cursor {
+            dec: None,
+            buf: text,
+            pos: 0,
+            base: offset,
+            line,
+            eof: true,
+            literal: false,
+            cells: Vec::new(),
+        };
+        // No decoder: no I/O, so no error.
+        let _ = read_rows(&mut st, &mut cur, &|| false);
+        cur.buf
     }
 }
 
@@ -714,29 +1027,104 @@ mod tests {
         let mut out = Vec::new();
         let mut input = bytes;
         CsvReader { delimiter: delim }
-            .read("t.csv".into(), &mut input, &mut |e| match e {
-                Event::Record(_, r) => {
-                    let cells: Vec<String> = r
-                        .entries
-                        .iter()
-                        .map(|(k, v)| {
-                            let shown = r.snippet.slice(&v.span).unwrap_or("<OUT OF SNIPPET>");
-                            match &v.value {
-                                RawValue::Str(s) => format!("{}={s:?}@{shown:?}", k.value),
-                                other => format!("{}={other:?}@{shown:?}", k.value),
-                            }
-                        })
-                        .collect();
-                    out.push(format!("L{} {}", r.line, cells.join(" ")));
-                }
-                Event::Problem(p) => {
-                    let shown = p.snippet.slice(&p.span).unwrap_or("<OUT OF SNIPPET>");
-                    let dropped = if p.drops_record() { " (dropped)" } else { "" };
-                    out.push(format!("! {}{dropped} {shown:?}: {}", p.code.id(), p.label));
-                }
+            .read("t.csv".into(), &mut input, &mut |e| {
+                out.push(render(e, false))
             })
             .unwrap();
         out
+    }
+
+    /// [`read`] with every detail rendered (spans, snippets, lines).
+    fn read_full(delim: u8, bytes: &[u8]) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut input = bytes;
+        CsvReader { delimiter: delim }
+            .read("t.csv".into(), &mut input, &mut |e| {
+                out.push(render(e, true))
+            })
+            .unwrap();
+        out
+    }
+
+    /// Reads `bytes` as a [`Split`] cutting chunks of `target` bytes, each
+    /// chunk read on its own, then the rest; renders the events as [`read`]
+    /// does, and says how many chunks were cut.
+    fn read_split(delim: u8, bytes: &[u8], target: usize) -> (Vec<String>, usize) {
+        let mut out = Vec::new();
+        let mut input = bytes;
+        let reader = CsvReader { delimiter: delim };
+        let mut split = reader
+            .split(
+                "t.csv".into(),
+                &mut input,
+                &mut |e| out.push(render(e, true)),
+                target,
+            )
+            .unwrap();
+        let mut chunks = 0;
+        while let Some(chunk) = split.next_chunk().unwrap() {
+            chunks += 1;
+            let (offset, len) = (chunk.offset(), chunk.len());
+            let text = chunk.read(&mut |e| {
+                if let Event::Record(_, r) = &e {
+                    assert!(r.span.start >= offset && r.span.end <= offset + len);
+                }
+                out.push(render(e, true));
+            });
+            assert_eq!(text.len(), len);
+        }
+        split.rest(&mut |e| out.push(render(e, true))).unwrap();
+        (out, chunks)
+    }
+
+    /// One event as a line: records with each value as read and as its
+    /// span shows it, problems with their code, span and label; `full`
+    /// adds every span, line and snippet.
+    fn render(e: Event, full: bool) -> String {
+        match e {
+            Event::Record(_, r) => {
+                let cells: Vec<String> = r
+                    .entries
+                    .iter()
+                    .map(|(k, v)| {
+                        let shown = r.snippet.slice(&v.span).unwrap_or("<OUT OF SNIPPET>");
+                        match &v.value {
+                            RawValue::Str(s) => format!("{}={s:?}@{shown:?}", k.value),
+                            other => format!("{}={other:?}@{shown:?}", k.value),
+                        }
+                    })
+                    .collect();
+                if !full {
+                    return format!("L{} {}", r.line, cells.join(" "));
+                }
+                format!(
+                    "L{} {}..{} {:?}@{} {}",
+                    r.line,
+                    r.span.start,
+                    r.span.end,
+                    r.snippet.text(),
+                    r.snippet.offset(),
+                    cells.join(" ")
+                )
+            }
+            Event::Problem(p) => {
+                let shown = p.snippet.slice(&p.span).unwrap_or("<OUT OF SNIPPET>");
+                let dropped = if p.drops_record() { " (dropped)" } else { "" };
+                if !full {
+                    return format!("! {}{dropped} {shown:?}: {}", p.code.id(), p.label);
+                }
+                let at = p.snippet.position(p.span.start);
+                format!(
+                    "! {}{dropped} {shown:?} {:?} {}:{}: {} ({})",
+                    p.code.id(),
+                    p.span,
+                    at.line,
+                    at.column,
+                    p.label,
+                    p.message
+                )
+            }
+        }
     }
 
     #[test]
@@ -980,5 +1368,104 @@ mod tests {
         );
         assert!(got[3].contains("(dropped)"));
         assert_eq!(got[4], r#"L6 a="4"@"4" b="v"@"v""#);
+    }
+    /// Registers whose chunked read must equal the sequential one.
+    fn split_cases() -> Vec<(u8, Vec<u8>)> {
+        let mut cases: Vec<(u8, Vec<u8>)> = vec![
+            (b',', b"id,vendor,note\n1,\"Hik, Vision\",\"say \"\"hi\"\"\"\n2,\"multi\nline\",x\n3,y,z\n".to_vec()),
+            (b',', b"id,v\r\n1,x\r\n2,\"a\r\nb\"\r\n\r\n3,y".to_vec()),
+            (b',', "Asset register \u{2013} Northfield;;;\n;;;\nAsset Tag;Make;Site Code;\nNBC-1;Axis;HQ;\nNBC-2;\"Hik;\nVision\";HQ;\nNBC-3;Dahua\n".as_bytes().to_vec()),
+            (b',', b"sep=|\nid|v\n1|a,b\n2|\"c|d\"\n".to_vec()),
+            (b',', b"a,b,c\n1,2\n1,2,3,4,5\n1,2,3,,\n,,\n4,\"x\" \"y\",z\n5, \"q\nr\" ,s\n6,a\"b,c\n".to_vec()),
+            (b',', b"a,b\n1,\"oops\n2,x\n3,y\n".to_vec()),
+            (b',', b"a,b\n1,x\n2,\"oops\n".to_vec()),
+            (b',', b"id,Vendor,vendor\n1,a,b\n2,c,d\n".to_vec()),
+            (b'\t', b"id\tvendor\n1\t Axis \n2\t\"a\tb\"\n".to_vec()),
+            (b',', b"id,site\n1,Caf\xE9\n2,x\n".to_vec()),
+            (b',', b"id,site\n1,x\n2,\"\xC3\xA9t\xC3\xA9\"\n3,\xE2\x82\xAC\n".to_vec()),
+            (b',', b"\xEF\xBB\xBFid,v\n1,x\n2,y\n".to_vec()),
+            (b',', b"\xFF\xFEi\0d\0,\0v\0\n\x001\0,\0x\0\n\0".to_vec()),
+            (b',', b"id,v\n".to_vec()),
+            (b',', b"".to_vec()),
+        ];
+        // Many rows, a quoted newline now and then, past the sniffed sample.
+        let mut big = b"id,vendor,site\n".to_vec();
+        for i in 0..3000 {
+            if i % 97 == 0 {
+                big.extend_from_slice(
+                    format!("{i},\"Hik\nVision \"\"{i}\"\"\",S{i}\r\n").as_bytes(),
+                );
+            } else if i % 101 == 0 {
+                big.extend_from_slice(format!("{i},ragged\n").as_bytes());
+            } else {
+                big.extend_from_slice(format!("{i},Axis,S{}\n", i % 7).as_bytes());
+            }
+        }
+        cases.push((b',', big));
+        cases
+    }
+
+    #[test]
+    fn chunks_read_as_the_whole_file_does() {
+        for (delim, bytes) in split_cases() {
+            let whole = read_full(delim, &bytes);
+            for target in [
+                1,
+                2,
+                3,
+                5,
+                8,
+                13,
+                21,
+                64,
+                100,
+                1000,
+                4096,
+                50_000,
+                CHUNK_BYTES,
+            ] {
+                let (got, _) = read_split(delim, &bytes, target);
+                assert_eq!(
+                    got,
+                    whole,
+                    "target {target}, input {:?}",
+                    String::from_utf8_lossy(&bytes[..bytes.len().min(80)])
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn chunks_are_cut_where_they_can_be() {
+        let (_, delim_bytes) = (0, split_cases());
+        let big = &delim_bytes.last().unwrap().1;
+        // Past the first record, small targets cut many chunks.
+        let (_, chunks) = read_split(b',', big, 1000);
+        assert!(chunks > 20, "{chunks}");
+        // UTF-16 and Windows-1252 text is read in place.
+        let (_, chunks) = read_split(b',', b"\xFF\xFEi\0d\0\n\x001\0\n\x002\0\n\0", 1);
+        assert_eq!(chunks, 0);
+        let (_, chunks) = read_split(b',', b"id,site\n1,x\n2,Caf\xE9\n3,y\n", 1);
+        assert_eq!(chunks, 0);
+        // A quote opened mid-cell is an ordinary character: the newline ends the row.
+        assert_eq!(cut_rows(b"1,a\"b\n2,c\n", b',', 1, false), (6, 1));
+        // A quote at a cell's start, after spaces, holds the newline.
+        assert_eq!(cut_rows(b"1, \"a\nb\"\n2\n", b',', 1, false), (9, 2));
+        // No whole row yet.
+        assert_eq!(cut_rows(b"1,\"a\nb", b',', 1, false), (0, 0));
+        assert_eq!(cut_rows(b"1,\"a\nb", b',', 1, true), (6, 1));
+    }
+
+    #[test]
+    fn long_rows_end_the_cutting() {
+        let mut src = b"a,b\n1,x\n2,y\n3,".to_vec();
+        src.extend(std::iter::repeat_n(b'z', MAX_ROW + 10));
+        src.extend_from_slice(b"\n4,w\n5,\"");
+        src.extend(std::iter::repeat_n(b'q', MAX_ROW + 10));
+        src.extend_from_slice(b"\n6,v\n");
+        let whole = read_full(b',', &src);
+        for target in [1, 5, 100, CHUNK_BYTES] {
+            assert_eq!(read_split(b',', &src, target).0, whole, "target {target}");
+        }
     }
 }

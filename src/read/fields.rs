@@ -206,6 +206,18 @@ impl<'a> Mapper<'a> {
         self
     }
 
+    /// Whether the file is NetBox's device export, once a record is mapped.
+    pub fn netbox(&self) -> Option<bool> {
+        self.netbox
+    }
+
+    /// Takes the file's NetBox-ness as already known (from its first
+    /// record), for a mapper of a later part of the file.
+    pub fn with_netbox(mut self, netbox: Option<bool>) -> Self {
+        self.netbox = netbox;
+        self
+    }
+
     fn field_for(&mut self, position: usize, key: &str) -> Option<AssetField> {
         match self.cache.get(position) {
             Some((cached, field)) if cached == key => *field,
