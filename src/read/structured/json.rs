@@ -3,7 +3,7 @@
 //! is streamed: a boundary scanner finds each list item and only the item
 //! is parsed (see [`stream`]).
 
-use std::io::{BufRead, Read};
+use std::io::BufRead;
 use std::sync::Arc;
 
 use jsonc_parser::ast::{ObjectPropName, Value};
@@ -61,7 +61,7 @@ pub(crate) fn read_json_as(
         tree(&text, &snippet, emit);
         return Ok(());
     }
-    let mut rest = std::io::Cursor::new(bytes).chain(input);
+    let mut rest = stream::HeadThen::new(bytes, input);
     let mut streamer = Streamer {
         w: Window::new(name, &mut rest),
         committed: false,

@@ -61,6 +61,55 @@ pub(crate) fn head(input: &mut dyn BufRead, limit: usize) -> std::io::Result<(Ve
     Ok((bytes, whole))
 }
 
+/// The head read by [`head`], then the rest of the input; the head's
+/// buffer (up to [`STREAM_FROM`] bytes) is freed as soon as it has been
+/// read, so a streamed file does not hold it to the end.
+pub(crate) struct HeadThen<'a> {
+    head: Option<std::io::Cursor<Vec<u8>>>,
+    rest: &'a mut dyn BufRead,
+}
+
+impl<'a> HeadThen<'a> {
+    pub(crate) fn new(head: Vec<u8>, rest: &'a mut dyn BufRead) -> Self {
+        HeadThen {
+            head: Some(std::io::Cursor::new(head)),
+            rest,
+        }
+    }
+}
+
+impl std::io::Read for HeadThen<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = std::io::BufRead::fill_buf(self)?.len().min(buf.len());
+        buf[..n].copy_from_slice(&std::io::BufRead::fill_buf(self)?[..n]);
+        std::io::BufRead::consume(self, n);
+        Ok(n)
+    }
+}
+
+impl BufRead for HeadThen<'_> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        if self
+            .head
+            .as_ref()
+            .is_some_and(|h| h.position() >= h.get_ref().len() as u64)
+        {
+            self.head = None;
+        }
+        match &mut self.head {
+            Some(head) => head.fill_buf(),
+            None => self.rest.fill_buf(),
+        }
+    }
+
+    fn consume(&mut self, amount: usize) {
+        match &mut self.head {
+            Some(head) => head.consume(amount),
+            None => self.rest.consume(amount),
+        }
+    }
+}
+
 /// Decoded text of a file from byte `base` on, read chunk by chunk.
 pub(crate) struct Window<'a> {
     dec: StreamDecoder<'a>,

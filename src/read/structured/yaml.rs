@@ -12,7 +12,7 @@
 //! multi-document stream is read.
 
 use std::borrow::Cow;
-use std::io::{BufRead, Read};
+use std::io::BufRead;
 use std::sync::Arc;
 
 use saphyr_parser::{Event as YEvent, Parser, ScalarStyle, Span as YSpan};
@@ -114,7 +114,7 @@ pub(crate) fn read_yaml_as(
         tree(&text, &snippet, emit);
         return Ok(());
     }
-    let mut rest = std::io::Cursor::new(bytes).chain(input);
+    let mut rest = stream::HeadThen::new(bytes, input);
     let mut streamer = Streamer {
         w: Window::new(name, &mut rest),
         committed: false,
