@@ -107,18 +107,6 @@ enum Scan {
     },
 }
 
-/// `s` without leading and trailing white space; quick when `s` starts and
-/// ends with a printable ASCII character (every other white space begins
-/// with a byte at or below a space, or with a non-ASCII byte).
-fn trim(s: &str) -> &str {
-    let printable = |b: u8| b > b' ' && b < 0x80;
-    match s.as_bytes() {
-        [first, .., last] if printable(*first) && printable(*last) => s,
-        [only] if printable(*only) => s,
-        _ => s.trim(),
-    }
-}
-
 /// Scans one row at the start of `text` into `cells` (cleared first). With
 /// `literal`, quotes are ordinary characters.
 fn scan_row(text: &str, delim: u8, eof: bool, literal: bool, cells: &mut Vec<Cell>) -> Scan {
@@ -199,7 +187,7 @@ fn scan_row(text: &str, delim: u8, eof: bool, literal: bool, cells: &mut Vec<Cel
         }
         // Trim the value, and the span with it.
         let written = &text[inner.clone()];
-        let kept = trim(written);
+        let kept = fields::trim(written);
         if kept.len() != written.len() {
             let lead = written.len() - written.trim_start().len();
             let trail = written.len() - written.trim_end().len();
@@ -210,7 +198,7 @@ fn scan_row(text: &str, delim: u8, eof: bool, literal: bool, cells: &mut Vec<Cel
             }
         }
         if quoted {
-            let trimmed = trim(&value);
+            let trimmed = fields::trim(&value);
             if trimmed.len() != value.len() {
                 value = trimmed.to_string();
             }

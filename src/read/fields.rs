@@ -62,7 +62,7 @@ pub const PLACEHOLDERS: &[&str] = &[
 /// `s` without leading and trailing white space, as [`str::trim`]; quick
 /// when `s` starts and ends with a printable ASCII character (any other
 /// white space begins with a byte at or below a space, or a non-ASCII one).
-fn trim(s: &str) -> &str {
+pub(crate) fn trim(s: &str) -> &str {
     let printable = |b: u8| b > b' ' && b < 0x80;
     match s.as_bytes() {
         [first, .., last] if printable(*first) && printable(*last) => s,

@@ -10,12 +10,9 @@ use jsonc_parser::ast::{ObjectPropName, Value};
 use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
 
 use super::stream::{self, Window, MAX_ITEM};
-use super::{
-    emit_records, netbox, parse_error, too_deep, too_deep_from, unquote, whole_text, MAX_DEPTH,
-};
+use super::{emit_records, netbox, parse_error, too_deep, too_deep_from, unquote, MAX_DEPTH};
 use crate::diag::Code;
 use crate::model::RawValue;
-use crate::read::decode::{self, Decoded};
 use crate::read::{Event, Hint, Reader};
 use crate::source::{Snippet, Spanned};
 
@@ -53,30 +50,18 @@ pub(crate) fn read_json_as(
     stream_from: usize,
     sites_only: bool,
 ) -> std::io::Result<()> {
-    let (bytes, whole) = stream::head(input, stream_from)?;
-    if whole {
-        let Decoded { text, fallback, .. } = decode::decode(&bytes);
-        drop(bytes);
-        let (text, snippet) = whole_text(&name, text, fallback, emit);
-        tree(&text, &snippet, emit);
-        return Ok(());
-    }
-    let mut rest = stream::HeadThen::new(bytes, input);
-    let mut streamer = Streamer {
-        w: Window::new(name, &mut rest),
-        committed: false,
-        warned: false,
-        sites_only,
-    };
-    match streamer.run(emit)? {
-        Flow::Done => Ok(()),
-        Flow::Whole => {
-            if let Some((text, snippet)) = streamer.w.into_whole(emit)? {
-                tree(&text, &snippet, emit);
-            }
-            Ok(())
-        }
-    }
+    stream::read(name, input, emit, stream_from, tree, |w, emit| {
+        let mut streamer = Streamer {
+            w,
+            committed: false,
+            warned: false,
+            sites_only,
+        };
+        Ok(match streamer.run(emit)? {
+            Flow::Done => None,
+            Flow::Whole => Some(streamer.w),
+        })
+    })
 }
 
 /// Reads a whole file's text as one tree.

@@ -249,6 +249,13 @@ fn emit_records(snippet: &Snippet, root: Spanned<RawValue>, emit: &mut dyn FnMut
     }
 }
 
+/// A record's span: its item's, widened to cover every key and value.
+pub(crate) fn record_span(item: Span, entries: &[(Spanned<String>, Spanned<RawValue>)]) -> Span {
+    entries.iter().fold(item, |span, (k, v)| {
+        span.start.min(k.span.start)..span.end.max(v.span.end)
+    })
+}
+
 fn items_to_records(
     snippet: &Snippet,
     lines: &Lines,
@@ -259,11 +266,7 @@ fn items_to_records(
     for item in items {
         match item.value {
             RawValue::Map(entries) => {
-                let mut span = item.span;
-                for (k, v) in &entries {
-                    span.start = span.start.min(k.span.start);
-                    span.end = span.end.max(v.span.end);
-                }
+                let span = record_span(item.span, &entries);
                 emit(Event::Record(
                     hint,
                     Record {

@@ -39,7 +39,7 @@ use std::sync::Arc;
 use super::{too_large, whole_text, MAX_FILE};
 use crate::diag::Code;
 use crate::model::{RawValue, Record};
-use crate::read::decode::StreamDecoder;
+use crate::read::decode::{decode, Decoded, StreamDecoder};
 use crate::read::{Event, Hint, Problem};
 use crate::source::{Snippet, Span, Spanned};
 
@@ -59,6 +59,38 @@ pub(crate) fn head(input: &mut dyn BufRead, limit: usize) -> std::io::Result<(Ve
         .read_to_end(&mut bytes)?;
     let whole = bytes.len() <= limit;
     Ok((bytes, whole))
+}
+
+/// What a reader does with a file's text once it has been decided to
+/// read it whole.
+pub(crate) type Tree = fn(&str, &Snippet, &mut dyn FnMut(Event));
+
+/// Reads a file whole with `tree` when it is at most `stream_from` bytes,
+/// else streams it with `run`, which gets the [`Window`] and hands it back
+/// when the file is to be read whole after all (nothing emitted yet).
+pub(crate) fn read(
+    name: Arc<str>,
+    input: &mut dyn BufRead,
+    emit: &mut dyn FnMut(Event),
+    stream_from: usize,
+    tree: Tree,
+    run: impl for<'w> FnOnce(Window<'w>, &mut dyn FnMut(Event)) -> std::io::Result<Option<Window<'w>>>,
+) -> std::io::Result<()> {
+    let (bytes, whole) = head(input, stream_from)?;
+    if whole {
+        let Decoded { text, fallback, .. } = decode(&bytes);
+        drop(bytes);
+        let (text, snippet) = whole_text(&name, text, fallback, emit);
+        tree(&text, &snippet, emit);
+        return Ok(());
+    }
+    let mut rest = HeadThen::new(bytes, input);
+    if let Some(window) = run(Window::new(name, &mut rest), emit)? {
+        if let Some((text, snippet)) = window.into_whole(emit)? {
+            tree(&text, &snippet, emit);
+        }
+    }
+    Ok(())
 }
 
 /// The head read by [`head`], then the rest of the input; the head's
@@ -336,11 +368,7 @@ pub(crate) fn shift_back(value: &mut Spanned<RawValue>, by: usize) {
 pub(crate) fn item_event(hint: Hint, item: Spanned<RawValue>, window: &Window<'_>) -> Event {
     match item.value {
         RawValue::Map(entries) => {
-            let mut span = item.span;
-            for (k, v) in &entries {
-                span.start = span.start.min(k.span.start);
-                span.end = span.end.max(v.span.end);
-            }
+            let span = super::record_span(item.span, &entries);
             let (snippet, _) = window.snippet(span.start, span.end);
             Event::Record(
                 hint,

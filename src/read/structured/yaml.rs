@@ -18,10 +18,9 @@ use std::sync::Arc;
 use saphyr_parser::{Event as YEvent, Parser, ScalarStyle, Span as YSpan};
 
 use super::stream::{self, Window, MAX_ITEM};
-use super::{emit_records, netbox, parse_error, unquote, whole_text, MAX_DEPTH};
+use super::{emit_records, netbox, parse_error, unquote, MAX_DEPTH};
 use crate::diag::Code;
 use crate::model::RawValue;
-use crate::read::decode::{self, Decoded};
 use crate::read::{Event, Hint, Problem, Reader};
 use crate::source::{Snippet, Span, Spanned};
 
@@ -106,32 +105,20 @@ pub(crate) fn read_yaml_as(
     stream_from: usize,
     sites_only: bool,
 ) -> std::io::Result<()> {
-    let (bytes, whole) = stream::head(input, stream_from)?;
-    if whole {
-        let Decoded { text, fallback, .. } = decode::decode(&bytes);
-        drop(bytes);
-        let (text, snippet) = whole_text(&name, text, fallback, emit);
-        tree(&text, &snippet, emit);
-        return Ok(());
-    }
-    let mut rest = stream::HeadThen::new(bytes, input);
-    let mut streamer = Streamer {
-        w: Window::new(name, &mut rest),
-        committed: false,
-        warned: false,
-        alias_told: false,
-        anchors: Vec::new(),
-        sites_only,
-    };
-    match streamer.run(emit)? {
-        Ok(true) | Err(Stop) => Ok(()),
-        Ok(false) => {
-            if let Some((text, snippet)) = streamer.w.into_whole(emit)? {
-                tree(&text, &snippet, emit);
-            }
-            Ok(())
-        }
-    }
+    stream::read(name, input, emit, stream_from, tree, |w, emit| {
+        let mut streamer = Streamer {
+            w,
+            committed: false,
+            warned: false,
+            alias_told: false,
+            anchors: Vec::new(),
+            sites_only,
+        };
+        Ok(match streamer.run(emit)? {
+            Ok(true) | Err(Stop) => None,
+            Ok(false) => Some(streamer.w),
+        })
+    })
 }
 
 /// Reads a whole file's text as one tree per document.
