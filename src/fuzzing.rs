@@ -20,9 +20,12 @@ use crate::resolve::catalog::{Catalog, Oui};
 use crate::resolve::resolver::Resolver;
 use crate::source::{Snippet, Span};
 
+/// What a target runs on the fuzzer's bytes.
+pub type Target = fn(&[u8]);
+
 /// Every target, by its name under `fuzz/fuzz_targets/` and
 /// `fuzz/corpus/`.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("read_csv", read_csv),
     ("read_tsv", read_tsv),
     ("read_json", read_json),
