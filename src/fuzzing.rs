@@ -3,7 +3,9 @@
 //! each taking the fuzzer's bytes. None may panic, hang or use unbounded
 //! memory on any input; each also checks what every caller relies on
 //! (spans that point into their snippet, expressions that print to text
-//! that parses back to the same tree).
+//! that parses back to the same tree). Policy files and conditions are
+//! text: bytes that are not UTF-8 are refused before they reach the loader
+//! (`read_to_string`), so those targets return on them.
 //!
 //! Not part of the public interface.
 
