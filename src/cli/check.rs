@@ -85,6 +85,9 @@ pub struct Args {
     /// Print findings only, no summary line.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Show at most N findings in full in the human format, then how many more there are (0: all).
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    pub max_diagnostics: usize,
     /// Format of standard input (a name `[[files.format]]` accepts; default: from --stdin-name, else from the first bytes).
     #[arg(long, value_name = "FORMAT")]
     pub stdin_format: Option<String>,
@@ -173,6 +176,7 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
         color: args.color.resolve(to_terminal),
         width: width(),
         quiet: args.quiet,
+        max_diagnostics: args.max_diagnostics,
     };
     let inputs = inputs(&args, &config, &root)?;
     let out: Box<dyn Write> = match &args.output {

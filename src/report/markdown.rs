@@ -15,8 +15,11 @@
 //!
 //! Every cell is escaped: pipes and Markdown punctuation are
 //! backslash-escaped, line breaks become `<br>`, and a cell that would start
-//! with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so
-//! a spreadsheet the table is pasted into does not read it as a formula.
+//! with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`
+//! (as OWASP advises against CSV injection), so a spreadsheet the table is
+//! pasted into does not read it as a formula; the `'` shows in the
+//! rendered table. Control characters and bidi overrides are shown, not
+//! passed on ([`visible`]).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -24,6 +27,7 @@ use std::io::{self, Write};
 
 use crate::diag::{Finding, Severity};
 use crate::report::plan::Plan;
+use crate::report::visible;
 use crate::report::{is_repo_file, plural, Reporter, Summary};
 
 /// The Markdown reporter.
@@ -316,7 +320,17 @@ pub fn cell(text: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if c.is_control() => out.push(' '),
+            // Shown, never passed on: an escape sequence becomes `␛[31m`,
+            // a bidi override `<U+202E>` (escaped as markup).
+            c if visible::is_unsafe(c) => {
+                for v in visible::visible(c.encode_utf8(&mut [0; 4])).chars() {
+                    match v {
+                        '<' => out.push_str("&lt;"),
+                        '>' => out.push_str("&gt;"),
+                        v => out.push(v),
+                    }
+                }
+            }
             c => out.push(c),
         }
     }
@@ -353,6 +367,10 @@ mod tests {
         assert_eq!(cell("<script>"), "&lt;script&gt;");
         assert_eq!(cell("[x](y)"), "\\[x\\](y)");
         assert_eq!(cell("NBC-CCTV-0002"), "NBC-CCTV-0002");
+        assert_eq!(cell("A1\x1b[31mRED"), "A1␛\\[31mRED");
+        assert_eq!(cell("\u{202e}exe.gpj"), "&lt;U+202E&gt;exe.gpj");
+        assert_eq!(cell("\t=1+1"), "'=1+1");
+        assert_eq!(cell("\r=1+2"), "'=1+2");
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod markdown;
 pub mod plan;
 pub mod sarif;
 mod stream;
+pub mod visible;
 
 pub use stream::{Gate, Stream, Verdict};
 
@@ -55,6 +56,9 @@ pub struct Style {
     pub width: usize,
     /// Findings only, no summary line.
     pub quiet: bool,
+    /// Findings the human report shows in full (0: all); past it, one line
+    /// says how many more there are.
+    pub max_diagnostics: usize,
 }
 
 impl Format {
