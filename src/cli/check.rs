@@ -259,7 +259,16 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
         inputs.len(),
     );
     for input in inputs {
-        stream.summary_mut().files += 1;
+        let summary = stream.summary_mut();
+        summary.files += 1;
+        let before = summary.assets;
+        summary.inputs.push(report::Input {
+            file: input.name().to_string(),
+            role: report::Role::Assets,
+            format: input.format().map(Format::name),
+            records: 0,
+            problem: None,
+        });
         match input {
             Input::Stdin { name, format } => {
                 let mut stdin = std::io::stdin().lock();
@@ -292,6 +301,11 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
             ),
         }
         progress.file_done();
+        let summary = stream.summary_mut();
+        let assets = summary.assets - before;
+        if let Some(last) = summary.inputs.last_mut() {
+            last.records = assets;
+        }
     }
     progress.finish();
     // Ids used twice past the ones kept in memory are known only now.
@@ -506,7 +520,15 @@ fn read_sites(
             }
         };
         summary.files += 1;
+        summary.inputs.push(crate::report::Input {
+            file: name.to_string(),
+            role: crate::report::Role::Sites,
+            format: Some(format.name()),
+            records: 0,
+            problem: None,
+        });
         let mut input = BufReader::new(file);
+        let before = sites.len();
         let result = format
             .reader()
             .read(name.clone(), &mut input, &mut |event| match event {
@@ -522,6 +544,10 @@ fn read_sites(
                 }
                 Event::Problem(problem) => findings.push(problem_finding(problem)),
             });
+        let read = sites.len() - before;
+        if let Some(last) = summary.inputs.last_mut() {
+            last.records = read;
+        }
         if let Err(e) = result {
             fatal.push(Invalid::plain(
                 "sites::unreadable",
@@ -603,6 +629,12 @@ fn lint_file(
     threads: usize,
 ) {
     let empty = || Snippet::whole(target.display.clone(), "".into());
+    if let Some(problem) = &target.problem {
+        stream.push(unreadable(empty(), &target.display, problem));
+        stream.flush_before(&target.display, usize::MAX);
+        set_problem(stream, problem.clone());
+        return;
+    }
     let Some(format) = target.format else {
         let code = Code::UnknownFormat;
         let mut f = Finding::new(
@@ -614,6 +646,7 @@ fn lint_file(
         f.help = Some(code.help().to_string());
         stream.push(f);
         stream.flush_before(&target.display, usize::MAX);
+        set_problem(stream, "no reader understands it".into());
         return;
     };
     match File::open(&target.path) {
@@ -637,11 +670,33 @@ fn lint_file(
         Err(e) => {
             stream.push(unreadable(empty(), &target.display, &e));
             stream.flush_before(&target.display, usize::MAX);
+            set_problem(stream, e.to_string());
         }
     }
 }
 
-fn unreadable(snippet: Snippet, name: &str, e: &std::io::Error) -> Finding {
+/// The warning that an asset file gave no record and no problem.
+fn no_assets(name: &Arc<str>) -> Finding {
+    let code = Code::NoAssets;
+    let mut f = Finding::new(
+        code.id(),
+        code.severity(),
+        format!("{name} holds no assets"),
+        Label::new(Snippet::whole(name.clone(), "".into()), 0..0, "no assets"),
+    );
+    f.help = Some(code.help().to_string());
+    f
+}
+
+/// Records why the file being linted (the summary's last input) was not
+/// read.
+fn set_problem(stream: &mut Stream<'_>, problem: String) {
+    if let Some(input) = stream.summary_mut().inputs.last_mut() {
+        input.problem = Some(problem);
+    }
+}
+
+fn unreadable(snippet: Snippet, name: &str, e: &dyn std::fmt::Display) -> Finding {
     let code = Code::UnreadableFile;
     let mut f = Finding::new(
         code.id(),
@@ -689,76 +744,83 @@ fn lint(
         }
         _ => format.reader(),
     };
-    let mut handle = |step: Step| match step {
-        Step::Chunk(checked) => checked.replay(
-            &name,
-            &mut Replayer {
-                name: &name,
-                stream: &mut *stream,
-                ids: &mut *ids,
-                progress,
-                warned_sites: &mut warned_sites,
-            },
-        ),
-        Step::Event(Event::Record(Hint::Sites, record)) => {
-            if !warned_sites {
-                warned_sites = true;
-                stream.push(sites_warning(&record));
-            }
-        }
-        Step::Event(Event::Record(_, record)) => {
-            // A streamed YAML or JSON file's records (snippets that are
-            // parts of the file) arrive in file order too.
-            let streamed =
-                matches!(format, Format::Json | Format::Yaml) && record.snippet.offset() > 0;
-            if format.streams() || streamed {
-                // Records arrive in file order: what sorts before this one is final.
-                stream.flush_before(&name, record.span.start);
-            }
-            let (asset, problems) = mapper.asset(record);
-            netbox.set(mapper.netbox());
-            problems
-                .into_iter()
-                .for_each(|p| stream.push(problem_finding(p)));
-            stream.summary_mut().assets += 1;
-            progress.asset();
-            if let Some(duplicate) = ids.check(&asset) {
-                stream.push(duplicate);
-            }
-            let outcome = engine.check(resolver, &asset, &mut findings);
-            match reconciler.as_deref_mut() {
-                // A scanned device's findings wait: if a register declares
-                // it with the same vendor, the register's findings stand
-                // for them.
-                Some(reconciler) if format.observed() => {
-                    let identification = resolver.identify(&asset);
-                    let found = std::mem::take(&mut findings);
-                    let site = engine.site_id(&asset);
-                    reconciler.observed(&asset, identification.as_ref(), found, outcome, site);
+    let mut read_any = false;
+    let mut handle = |step: Step| {
+        read_any = true;
+        match step {
+            Step::Chunk(checked) => checked.replay(
+                &name,
+                &mut Replayer {
+                    name: &name,
+                    stream: &mut *stream,
+                    ids: &mut *ids,
+                    progress,
+                    warned_sites: &mut warned_sites,
+                },
+            ),
+            Step::Event(Event::Record(Hint::Sites, record)) => {
+                if !warned_sites {
+                    warned_sites = true;
+                    stream.push(sites_warning(&record));
                 }
-                Some(reconciler) => {
-                    findings.drain(..).for_each(|f| stream.push(f));
-                    let identification = resolver.identify(&asset);
-                    let site = engine.site_id(&asset);
-                    reconciler.declared(&asset, identification.as_ref(), site);
+            }
+            Step::Event(Event::Record(_, record)) => {
+                // A streamed YAML or JSON file's records (snippets that are
+                // parts of the file) arrive in file order too.
+                let streamed =
+                    matches!(format, Format::Json | Format::Yaml) && record.snippet.offset() > 0;
+                if format.streams() || streamed {
+                    // Records arrive in file order: what sorts before this one is final.
+                    stream.flush_before(&name, record.span.start);
                 }
-                None => findings.drain(..).for_each(|f| stream.push(f)),
-            }
-            let summary = stream.summary_mut();
-            match outcome {
-                Outcome::Passed => summary.passed += 1,
-                Outcome::Flagged => summary.flagged += 1,
-                Outcome::NotCheckable => summary.not_checkable += 1,
-            }
-        }
-        Step::Event(Event::Problem(problem)) => {
-            if problem.drops_record() {
-                let summary = stream.summary_mut();
-                summary.assets += 1;
-                summary.not_checkable += 1;
+                let (asset, problems) = mapper.asset(record);
+                netbox.set(mapper.netbox());
+                problems
+                    .into_iter()
+                    .for_each(|p| stream.push(problem_finding(p)));
+                stream.summary_mut().assets += 1;
                 progress.asset();
+                if let Some(duplicate) = ids.check(&asset) {
+                    stream.push(duplicate);
+                }
+                let outcome = engine.check(resolver, &asset, &mut findings);
+                match reconciler.as_deref_mut() {
+                    // A scanned device's findings wait: if a register declares
+                    // it with the same vendor, the register's findings stand
+                    // for them.
+                    Some(reconciler) if format.observed() => {
+                        let identification = resolver.identify(&asset);
+                        let found = std::mem::take(&mut findings);
+                        let site = engine.site_id(&asset);
+                        reconciler.observed(&asset, identification.as_ref(), found, outcome, site);
+                    }
+                    Some(reconciler) => {
+                        findings.drain(..).for_each(|f| stream.push(f));
+                        let identification = resolver.identify(&asset);
+                        let site = engine.site_id(&asset);
+                        reconciler.declared(&asset, identification.as_ref(), site);
+                    }
+                    None => findings.drain(..).for_each(|f| stream.push(f)),
+                }
+                let summary = stream.summary_mut();
+                match outcome {
+                    Outcome::Passed => summary.passed += 1,
+                    Outcome::Flagged => summary.flagged += 1,
+                    Outcome::NotCheckable => summary.not_checkable += 1,
+                }
             }
-            stream.push(problem_finding(problem));
+            Step::Event(Event::Problem(problem)) => {
+                if problem.drops_record() {
+                    let summary = stream.summary_mut();
+                    summary.assets += 1;
+                    summary.not_checkable += 1;
+                    progress.asset();
+                }
+                if problem.code == Code::ParseError {
+                    set_problem(stream, problem.message.clone());
+                }
+                stream.push(problem_finding(problem));
+            }
         }
     };
     let result = if chunked {
@@ -787,12 +849,19 @@ fn lint(
     } else {
         reader.read(name.clone(), input, &mut |e| handle(Step::Event(e)))
     };
-    if let Err(e) = result {
-        stream.push(unreadable(
-            Snippet::whole(name.clone(), "".into()),
-            &name,
-            &e,
-        ));
+    match result {
+        Err(e) => {
+            let problem = e.to_string();
+            stream.push(unreadable(
+                Snippet::whole(name.clone(), "".into()),
+                &name,
+                &problem,
+            ));
+            set_problem(stream, problem);
+        }
+        // Nothing at all in it: said, not passed in silence.
+        Ok(()) if !read_any => stream.push(no_assets(&name)),
+        Ok(()) => {}
     }
     stream.flush_before(&name, usize::MAX);
 }
