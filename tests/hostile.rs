@@ -105,9 +105,10 @@ fn raw_control(c: char) -> bool {
 /// The first raw control character in `text`, with some context.
 fn first_raw_control(text: &str) -> Option<String> {
     let at = text.find(raw_control)?;
-    let from = text.floor_char_boundary(at.saturating_sub(40));
-    let to = text.ceil_char_boundary((at + 40).min(text.len()));
-    Some(format!("{:?}", &text[from..to]))
+    let before: String = text[..at].chars().rev().take(40).collect();
+    let after: String = text[at..].chars().take(40).collect();
+    let before: String = before.chars().rev().collect();
+    Some(format!("{:?}", before + &after))
 }
 
 /// Table cells of a Markdown report that a spreadsheet would read as a
