@@ -521,6 +521,60 @@ fn very_long_lines_are_read_without_a_hang() {
     }
 }
 
+/// Inputs big enough that time quadratic in their size would be a hang
+/// (each once took minutes): a header of 50,000 columns, repeated, and
+/// 10,000 Shodan lines for one address (a scan's findings wait for the
+/// end, in a queue that was sorted again at every line).
+#[test]
+fn large_inputs_finish() {
+    let temp = tempfile::tempdir().unwrap();
+    let repo = temp.path().join("repo");
+    fs::create_dir_all(repo.join(".git")).unwrap();
+    let names: Vec<String> = (0..50_000).map(|i| format!("c{i}")).collect();
+    fs::write(
+        repo.join("wide.csv"),
+        format!(
+            "{},id,vendor\n{}A1,Hikvision\n",
+            names.join(","),
+            ",".repeat(50_000)
+        ),
+    )
+    .unwrap();
+    fs::write(
+        repo.join("same-header.csv"),
+        format!(
+            "{},id\n{}A1\n",
+            vec!["a"; 5_000].join(","),
+            ",".repeat(5_000)
+        ),
+    )
+    .unwrap();
+    let line = "{\"ip_str\": \"10.0.0.1\", \"port\": 80, \"data\": \"Server: Hikvision-Webs\"}\n";
+    fs::write(repo.join("scan.jsonl"), line.repeat(10_000)).unwrap();
+    for file in ["wide.csv", "same-header.csv", "scan.jsonl"] {
+        let json = run(&repo, &["check", file, "--format", "json"]);
+        assert!(matches!(json.code, 0 | 1), "{file}: {}", json.stderr);
+        let wrong = nothing_lost(&json.stdout, &[file.to_string()]);
+        assert!(wrong.is_empty(), "{file}: {wrong:?}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn file_names_with_escape_sequences_are_shown_not_sent() {
+    let temp = tempfile::tempdir().unwrap();
+    let repo = temp.path().join("repo");
+    fs::create_dir_all(repo.join(".git")).unwrap();
+    let name = "evil\u{1b}[31m\u{202e}.csv";
+    fs::write(repo.join(name), "id,vendor\nA1,Hikvision\n").unwrap();
+    for format in ["human", "github", "markdown"] {
+        let out = run(&repo, &["check", ".", "--format", format]);
+        assert_eq!(out.code, 1);
+        assert_eq!(first_raw_control(&out.stdout), None, "{format}");
+        assert!(out.stdout.contains("evil␛"), "{format}: {}", out.stdout);
+    }
+}
+
 /// Makes a named pipe with `mkfifo`.
 #[cfg(unix)]
 fn mkfifo(path: &Path) {
