@@ -1,7 +1,8 @@
 //! `--format markdown` (and `--summary-file`): a report for people, readable
 //! in a GitHub job summary, a pull-request comment or a repository view.
 //!
-//! Layout: a title and a totals table; findings counted by rule, by site and
+//! Layout: a title and a totals table; the run's files, folded in a
+//! `<details>` block; findings counted by rule, by site and
 //! by vendor; the removal timeline (the [`Plan`]: per deadline, overdue
 //! first, the assets due by site and vendor); then the table of findings
 //! with `file:line` links relative to the repository root
@@ -120,6 +121,7 @@ impl Markdown {
         for note in notes {
             writeln!(s, "> {}\n", note.replace('\n', " "))?;
         }
+        Self::files(s, summary)?;
         if findings == 0 {
             return Ok(());
         }
@@ -168,6 +170,55 @@ impl Markdown {
             )?;
         }
         Ok(())
+    }
+
+    /// Every file of the run, folded: what it was read as, the records
+    /// read from it, and why it was not read (at most [`Self::ROW_LIMIT`]
+    /// rows).
+    fn files(s: &mut String, summary: &Summary) -> std::fmt::Result {
+        if summary.inputs.is_empty() {
+            return Ok(());
+        }
+        let unread = summary
+            .inputs
+            .iter()
+            .filter(|i| i.problem.is_some())
+            .count();
+        let unread = if unread == 0 {
+            String::new()
+        } else {
+            format!(", {unread} not read in full")
+        };
+        writeln!(
+            s,
+            "<details><summary>{}{unread}</summary>\n",
+            plural(summary.inputs.len(), "file", "files")
+        )?;
+        writeln!(s, "| File | Read as | Format | Records | Problem |")?;
+        writeln!(s, "|---|---|---|---:|---|")?;
+        for input in summary.inputs.iter().take(Self::ROW_LIMIT) {
+            writeln!(
+                s,
+                "| {} | {} | {} | {} | {} |",
+                cell(&input.file),
+                match input.role {
+                    crate::report::Role::Assets => "assets",
+                    crate::report::Role::Sites => "sites",
+                },
+                // A file not read was not opened to tell its format.
+                input.format.unwrap_or(""),
+                input.records,
+                input.problem.as_deref().map_or_else(String::new, cell),
+            )?;
+        }
+        if summary.inputs.len() > Self::ROW_LIMIT {
+            writeln!(
+                s,
+                "| and {} more | | | | |",
+                plural(summary.inputs.len() - Self::ROW_LIMIT, "file", "files")
+            )?;
+        }
+        writeln!(s, "\n</details>\n")
     }
 
     /// The removal timeline: a table of deadlines, then each deadline's
