@@ -14,7 +14,8 @@
 //! device where a register would be (never opened: reading one could block
 //! for ever) each come back as a [`Target`] with a [`Target::problem`], to
 //! be reported as unreadable. Symbolic links inside the repository are
-//! followed.
+//! followed; a file reached twice (through a link, or named twice) is
+//! linted once, under its own name when the walk reaches it.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -111,7 +112,14 @@ pub fn discover(
     let mut seen = HashSet::new();
     let mut push = |path: PathBuf, problem: Option<String>, out: &mut Vec<Target>| {
         let abs = absolute(&path);
-        if skip.contains(&abs) || !seen.insert(abs.clone()) {
+        // A file reached twice (named twice, or through a link) is
+        // linted once; so is a linked-to config, policy or register.
+        // Each problem is its own (two links may loop to one directory).
+        let real = match problem {
+            None => std::fs::canonicalize(&path).unwrap_or_else(|_| abs.clone()),
+            Some(_) => abs.clone(),
+        };
+        if skip.contains(&abs) || skip.contains(&real) || !seen.insert(real) {
             return;
         }
         let display: Arc<str> = display_path(&abs, root).into();
@@ -201,7 +209,12 @@ pub fn discover(
                 (link.clone(), Some(why))
             }));
         }
-        found.sort();
+        // Files reached through a link come after the others, so a file
+        // both walked and linked to is shown under its own name.
+        found.sort_by_cached_key(|(path, _)| {
+            let via_link = std::fs::canonicalize(path).is_ok_and(|real| real != absolute(path));
+            (via_link, path.clone())
+        });
         for (file, problem) in found {
             let rel = relative(&file, &config.base);
             if config.exclude.is_match(&rel) {
