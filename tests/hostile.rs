@@ -39,6 +39,11 @@ struct Run {
 
 /// Runs `assetlint ARGS` in `dir`, killing it (and failing) if it hangs.
 fn run(dir: &Path, args: &[&str]) -> Run {
+    run_with(dir, args, &[])
+}
+
+/// [`run`] with environment variables set.
+fn run_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut child = Command::new(env!("CARGO_BIN_EXE_assetlint"))
         .args(args)
         .current_dir(dir)
@@ -47,6 +52,8 @@ fn run(dir: &Path, args: &[&str]) -> Run {
         .env_remove("CLICOLOR_FORCE")
         .env_remove("GITHUB_STEP_SUMMARY")
         .env_remove("ASSETLINT_THREADS")
+        .env_remove("ASSETLINT_CHUNK_BYTES")
+        .envs(env.iter().copied())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -354,6 +361,24 @@ fn every_case_gives_a_located_diagnostic_and_its_exit_code() {
         let given = files_under(&repo.join(name), &repo);
         for wrong in nothing_lost(&json.stdout, &given) {
             fail(wrong);
+        }
+        // A CSV or TSV register read on one thread, and on four in chunks
+        // of 64 bytes (cut inside hostile rows), gives the same report.
+        if name.ends_with(".csv") || name.ends_with(".tsv") {
+            let one = run(&repo, &["check", name, "--format", "json", "-j", "1"]);
+            let chunked = run_with(
+                &repo,
+                &["check", name, "--format", "json", "-j", "4"],
+                &[("ASSETLINT_CHUNK_BYTES", "64")],
+            );
+            for (what, other) in [("-j 1", &one), ("-j 4 in 64-byte chunks", &chunked)] {
+                if other.stdout != json.stdout || other.code != json.code {
+                    fail(format!(
+                        "{what} differs:\n{}\n---\n{}",
+                        json.stdout, other.stdout
+                    ));
+                }
+            }
         }
 
         if PINNED.contains(&name) {

@@ -342,4 +342,47 @@ mod tests {
         assert!(text.contains(" 7 │ A7,Hikvision,camera"), "{text}");
         assert!(text.contains("    ────┬────"), "{text}");
     }
+
+    #[test]
+    fn escape_sequences_are_shown_with_the_underline_in_place_and_the_rest_counted() {
+        let row = Snippet::part(
+            "reg\x1b[2J.csv".into(),
+            "A\x1b[31m7,Hikvision,camera\n".into(),
+            0,
+            2,
+        );
+        let finding = |message: &str| {
+            Finding::new(
+                "p/r",
+                Severity::Error,
+                message,
+                Label::new(row.clone(), 8..17, "vendor \x1b]8;;x\x07"),
+            )
+        };
+        let findings = [
+            finding("A\x1b[31m7 banned"),
+            finding("again"),
+            finding("more"),
+        ];
+        let mut human = Human::new(Style {
+            color: false,
+            width: 80,
+            quiet: false,
+            max_diagnostics: 2,
+        });
+        let mut out = Vec::new();
+        crate::report::render(&mut human, &findings, &Summary::default(), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text:?}");
+        assert!(text.contains("× A␛[31m7 banned"), "{text}");
+        assert!(text.contains("[reg␛[2J.csv:2:9]"), "{text}");
+        assert!(text.contains(" 2 │ A?[31m7,Hikvision,camera"), "{text}");
+        // The underline sits under `Hikvision`: 8 characters in.
+        assert!(text.contains("   ·         ────┬────"), "{text}");
+        assert!(text.contains("vendor ␛]8;;x␇"), "{text}");
+        assert_eq!(text.matches("p/r").count(), 2, "{text}");
+        assert!(text.contains("… and 1 more finding not shown (--max-diagnostics 2; 0 shows all)."));
+        // One printable copy, shared by the findings.
+        assert_eq!(human.printable.len(), 1);
+    }
 }
