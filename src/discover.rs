@@ -9,8 +9,9 @@
 //!
 //! Nothing is passed over in silence. A path given that does not exist, a
 //! directory that cannot be listed, a symbolic link loop, a link that leads
-//! out of the repository (not followed: a pull request must not make the
-//! linter read, and echo, files outside it) and a named pipe, socket or
+//! out of the repository and of the directory walked (not followed: a pull
+//! request must not make the linter read, and echo, files outside it) and
+//! a named pipe, socket or
 //! device where a register would be (never opened: reading one could block
 //! for ever) each come back as a [`Target`] with a [`Target::problem`], to
 //! be reported as unreadable. Symbolic links inside the repository are
@@ -165,12 +166,16 @@ pub fn discover(
             .require_git(false)
             .follow_links(true)
             .filter_entry({
+                // Links may lead anywhere in the repository, or in the
+                // directory walked when that is outside it.
+                let real_start = std::fs::canonicalize(&start).unwrap_or_else(|_| start.clone());
                 let (outside, real_root) = (outside.clone(), real_root.clone());
                 move |e| {
                     let leaves = e.depth() > 0
                         && e.path_is_symlink()
-                        && std::fs::canonicalize(e.path())
-                            .is_ok_and(|target| !target.starts_with(&real_root));
+                        && std::fs::canonicalize(e.path()).is_ok_and(|target| {
+                            !target.starts_with(&real_root) && !target.starts_with(&real_start)
+                        });
                     if leaves {
                         if let Ok(mut outside) = outside.lock() {
                             outside.push(e.path().to_path_buf());

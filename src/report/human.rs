@@ -185,8 +185,10 @@ impl Human {
         }
     }
 
-    /// Snippets remembered with their printable copies.
-    const PRINTABLE_CACHE: usize = 16;
+    /// Snippets remembered with their printable copies: enough for a
+    /// finding's file, site register row and policy (a remembered snippet
+    /// keeps its file's text alive, so few).
+    const PRINTABLE_CACHE: usize = 4;
 
     /// `snippet` as it can be printed: the same when its name and text hold
     /// nothing unsafe, else a copy with them replaced, keeping every offset.
