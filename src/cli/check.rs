@@ -557,13 +557,19 @@ fn mixed_sites(
         let Ok(file) = File::open(path) else {
             continue;
         };
+        // Each record becomes a site as it is read (a site is much smaller
+        // than its record), kept until the file proves to hold assets too.
         let (mut found, mut assets) = (Vec::new(), false);
         let read = crate::read::structured::read_sites_first(
             *format,
             display.clone(),
             &mut BufReader::new(file),
             &mut |event| match event {
-                Event::Record(Hint::Sites, record) => found.push(record),
+                Event::Record(Hint::Sites, record) => found.push(fields::site_with(
+                    record,
+                    &config.site_fields,
+                    &config.ladder,
+                )),
                 Event::Record(Hint::Assets, _) => assets = true,
                 _ => {}
             },
@@ -571,8 +577,8 @@ fn mixed_sites(
         if read.is_err() || !assets || found.is_empty() {
             continue;
         }
-        for record in found {
-            match fields::site_with(record, &config.site_fields, &config.ladder) {
+        for site in found {
+            match site {
                 Ok((site, problems)) => {
                     findings.extend(problems.into_iter().map(problem_finding));
                     sites.push(site);
