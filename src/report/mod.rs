@@ -18,6 +18,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod plan;
+pub mod redact;
 pub mod sarif;
 mod stream;
 
