@@ -163,11 +163,14 @@ impl Redactor {
             .iter()
             .map(|(kind, value)| (value.as_str(), self.pseudonym(*kind, value)))
             .collect();
-        // The asset id is kept, unless it is one of the asset's addresses.
+        // The asset id is kept, unless it is an address or one of the
+        // asset's values (a scan names a device by its address).
         let asset_id = f.asset_id.as_ref().map(|id| {
-            own.iter()
-                .find(|(v, _)| v.eq_ignore_ascii_case(id))
-                .map_or_else(|| id.clone(), |(_, p)| p.clone())
+            match own.iter().find(|(v, _)| v.eq_ignore_ascii_case(id)) {
+                Some((_, p)) => p.clone(),
+                None if id.trim().parse::<IpAddr>().is_ok() => self.pseudonym(Sensitive::Ip, id),
+                None => id.clone(),
+            }
         });
         let kept: Vec<&str> = asset_id
             .iter()
@@ -487,6 +490,11 @@ mod tests {
         f.asset_id = Some("10.9.8.7".into());
         f.sensitive = vec![(Sensitive::Ip, "10.9.8.7".into())];
         let ip = r.pseudonym(Sensitive::Ip, "10.9.8.7");
+        let out = r.finding(&f);
+        assert_eq!(out.asset_id.as_deref(), Some(ip.as_str()));
+        assert_eq!(out.message, format!("device {ip} seen"));
+        // Also when the finding does not carry the asset's values.
+        f.sensitive.clear();
         let out = r.finding(&f);
         assert_eq!(out.asset_id.as_deref(), Some(ip.as_str()));
         assert_eq!(out.message, format!("device {ip} seen"));
