@@ -333,3 +333,24 @@ fn the_redacted_human_and_markdown_reports() {
         });
     }
 }
+
+#[test]
+fn registers_checked_on_several_threads_are_redacted_the_same() {
+    let (_temp, work) = fixture();
+    let run = |threads: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_assetlint"))
+            .args(["check", "registers", "--date", "2026-11-27", "--redact"])
+            .args(["--format", "json", "--threads", threads])
+            .current_dir(&work)
+            .env("ASSETLINT_CHUNK_BYTES", "100")
+            .env_remove("ASSETLINT_REDACT_KEY")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let one = run("1");
+    assert!(one.contains("site-"), "{one}");
+    assert_eq!(leaks(&one), [] as [&str; 0], "{one}");
+    assert_eq!(one, run("2"));
+}
