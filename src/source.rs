@@ -12,6 +12,9 @@ use std::sync::Arc;
 /// A byte range in a file's decoded text.
 pub type Span = Range<usize>;
 
+/// How much of a line either side of a span [`Snippet::masked`] keeps.
+pub const MASK_CONTEXT: usize = 240;
+
 /// A value together with the bytes it was read from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Spanned<T> {
@@ -196,7 +199,8 @@ impl Snippet {
         Arc::ptr_eq(&self.0, &other.0)
     }
 
-    /// The whole lines of this snippet that `lines` touches, with every
+    /// The lines of this snippet that `lines` touches (at most
+    /// [`MASK_CONTEXT`] bytes either side of it), with every
     /// character replaced by a placeholder of the same UTF-8 length, except
     /// line breaks and the bytes of the `keep` spans. Byte offsets, line and
     /// column positions and [`Snippet::slice`] boundaries of spans on those
@@ -212,8 +216,16 @@ impl Snippet {
             at
         };
         let (from, to) = (clamp(lines.start), clamp(lines.end.max(lines.start)));
-        let start = text[..from].rfind('\n').map_or(0, |i| i + 1);
-        let end = text[to..].find('\n').map_or(text.len(), |i| to + i + 1);
+        // Whole lines, but no more than `MASK_CONTEXT` bytes either side of
+        // the span: a minified JSON file is one long line.
+        let start = text[..from]
+            .rfind('\n')
+            .map_or(0, |i| i + 1)
+            .max(clamp(offset + from.saturating_sub(MASK_CONTEXT)));
+        let end = text[to..]
+            .find('\n')
+            .map_or(text.len(), |i| to + i + 1)
+            .min(clamp(offset + to + MASK_CONTEXT));
         let mut masked = String::with_capacity(end - start);
         for (i, c) in text[start..end].char_indices() {
             let at = offset + start + i;
@@ -231,7 +243,8 @@ impl Snippet {
         let (first_line, first_column) = if start == 0 {
             (self.0.first_line, self.0.first_column)
         } else {
-            (self.position(offset + start).line, 0)
+            let at = self.position(offset + start);
+            (at.line, at.column - 1)
         };
         Snippet(Arc::new(Inner {
             name: self.0.name.clone(),
@@ -310,6 +323,18 @@ mod tests {
         let f = Snippet::fragment("f.csv".into(), "CAM-1".into(), 7, 2, 4);
         let m = f.masked(&(7..12), &[]);
         assert_eq!((m.text(), m.position(9)), ("*****", f.position(9)));
+        // A long line is cut around the span, its positions kept.
+        let line = format!("{}ü{}\n", "é".repeat(500), "x".repeat(900));
+        let s = Snippet::whole("one.json".into(), line.as_str().into());
+        let at = 1000..1002;
+        let m = s.masked(&at, std::slice::from_ref(&at));
+        assert!(
+            m.text().len() <= 2 + 2 * MASK_CONTEXT + 1,
+            "{}",
+            m.text().len()
+        );
+        assert_eq!((m.slice(&at), m.range(&at)), (Some("ü"), s.range(&at)));
+        assert_eq!(m.position(at.start + 100), s.position(at.start + 100));
     }
 
     #[test]
