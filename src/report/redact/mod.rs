@@ -172,12 +172,10 @@ impl Redactor {
                 None => id.clone(),
             }
         });
-        let kept: Vec<&str> = asset_id
-            .iter()
-            .filter(|id| f.asset_id.as_ref() == Some(id))
-            .map(String::as_str)
-            .chain([f.file()])
-            .collect();
+        let kept_id = asset_id
+            .as_deref()
+            .filter(|id| f.asset_id.as_deref() == Some(id));
+        let kept: Vec<&str> = kept_id.into_iter().chain([f.file()]).collect();
         let text = |s: &str| self.text(s, &own, &kept);
 
         let mut out = f.clone();
@@ -206,9 +204,8 @@ impl Redactor {
         // share one masked copy of their lines, in which the evidence stays
         // readable; every other label has its own.
         let rule_tail = f.rule.rsplit('/').next().unwrap_or(&f.rule);
-        let names: Vec<&str> = kept[..kept.len() - 1]
-            .iter()
-            .copied()
+        let names: Vec<&str> = kept_id
+            .into_iter()
             .chain([f.rule.as_str(), rule_tail])
             .collect();
         let named = |l: &Label| {
