@@ -155,6 +155,9 @@ fn no_sensitive_value_reaches_any_report_in_any_format() {
         for name in ["stdout", "--sarif-file", "--summary-file"] {
             assert!(run.get(name).contains("site-"), "{format}, {name}");
         }
+        if *format == "github" {
+            assert!(run.get("step summary").contains("site-"));
+        }
     }
 }
 
