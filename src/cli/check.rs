@@ -20,7 +20,7 @@ use crate::cli::parallel;
 use crate::cli::progress::{self, Progress};
 use crate::cli::{load_config, load_policies, width, ColorChoice, Fatal};
 use crate::config::{Config, PolicySource};
-use crate::diag::{Code, Finding, Invalid, Label, Severity};
+use crate::diag::{Code, Finding, Invalid, Label, Sensitive, Severity};
 use crate::discover::{self, absolute, display_path, Target};
 use crate::model::Site;
 use crate::read::csv::{CsvReader, CHUNK_BYTES};
@@ -85,6 +85,9 @@ pub struct Args {
     /// Print findings only, no summary line.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Replace site names and ids, locations, IP addresses and host names with stable pseudonyms in every report, and mask source excerpts (key them with ASSETLINT_REDACT_KEY).
+    #[arg(long)]
+    pub redact: bool,
     /// Format of standard input (a name `[[files.format]]` accepts; default: from --stdin-name, else from the first bytes).
     #[arg(long, value_name = "FORMAT")]
     pub stdin_format: Option<String>,
@@ -225,6 +228,10 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
     let mixed = mixed_sites(&inputs, &config, &mut sites, &mut site_findings);
     let (sites, more) = SiteIndex::build(sites, &config.ladder);
     site_findings.extend(more);
+    if args.redact {
+        let key = std::env::var(report::redact::KEY_ENV).ok();
+        stream.redact(redactor(&sites, key.as_deref()));
+    }
     stream.defer(site_findings);
 
     let engine = Engine {
@@ -233,6 +240,7 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
         sites: &sites,
         ladder: &config.ladder,
         today,
+        redact: args.redact,
     };
     let mut ids = Ids::default();
     let mut resolver = Resolver::new(catalog);
@@ -332,6 +340,23 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
             ExitCode::SUCCESS
         },
     )
+}
+
+/// The `--redact` step, knowing every site register value that names a
+/// site or an address range.
+fn redactor(sites: &SiteIndex, key: Option<&str>) -> report::redact::Redactor {
+    let mut builder = report::redact::Builder::new(key);
+    for i in 0..sites.len() {
+        let site = sites.site(i);
+        builder.site(&site.id.value, site.name.iter().map(|n| n.value.clone()));
+        if let Some(parent) = &site.parent {
+            builder.value(Sensitive::Site, &parent.value);
+        }
+        for cidr in &site.cidrs {
+            builder.value(Sensitive::Network, &cidr.value);
+        }
+    }
+    builder.build()
 }
 
 /// The run's waivers and baseline: the gate every finding passes.
