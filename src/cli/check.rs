@@ -20,7 +20,7 @@ use crate::cli::parallel;
 use crate::cli::progress::{self, Progress};
 use crate::cli::{load_config, load_policies, width, ColorChoice, Fatal};
 use crate::config::{Config, PolicySource};
-use crate::diag::{Code, Finding, Invalid, Label, Severity};
+use crate::diag::{Code, Finding, Invalid, Label, Sensitive, Severity};
 use crate::discover::{self, absolute, display_path, Target};
 use crate::model::Site;
 use crate::read::csv::{CsvReader, CHUNK_BYTES};
@@ -88,6 +88,9 @@ pub struct Args {
     /// Show at most N findings in full in the human format, then how many more there are (0: all).
     #[arg(long, value_name = "N", default_value_t = 200)]
     pub max_diagnostics: usize,
+    /// Replace site names and ids, locations, IP addresses and host names with stable pseudonyms in every report, and mask source excerpts (key them with ASSETLINT_REDACT_KEY).
+    #[arg(long)]
+    pub redact: bool,
     /// Format of standard input (a name `[[files.format]]` accepts; default: from --stdin-name, else from the first bytes).
     #[arg(long, value_name = "FORMAT")]
     pub stdin_format: Option<String>,
@@ -229,6 +232,10 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
     let mixed = mixed_sites(&inputs, &config, &mut sites, &mut site_findings);
     let (sites, more) = SiteIndex::build(sites, &config.ladder);
     site_findings.extend(more);
+    if args.redact {
+        let key = std::env::var(report::redact::KEY_ENV).ok();
+        stream.redact(redactor(&sites, key.as_deref()));
+    }
     stream.defer(site_findings);
 
     let engine = Engine {
@@ -237,6 +244,7 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
         sites: &sites,
         ladder: &config.ladder,
         today,
+        redact: args.redact,
     };
     let mut ids = Ids::default();
     let mut resolver = Resolver::new(catalog);
@@ -350,6 +358,23 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
             ExitCode::SUCCESS
         },
     )
+}
+
+/// The `--redact` step, knowing every site register value that names a
+/// site or an address range.
+fn redactor(sites: &SiteIndex, key: Option<&str>) -> report::redact::Redactor {
+    let mut builder = report::redact::Builder::new(key);
+    for i in 0..sites.len() {
+        let site = sites.site(i);
+        builder.site(&site.id.value, site.name.iter().map(|n| n.value.clone()));
+        if let Some(parent) = &site.parent {
+            builder.value(Sensitive::Site, &parent.value);
+        }
+        for cidr in &site.cidrs {
+            builder.value(Sensitive::Network, &cidr.value);
+        }
+    }
+    builder.build()
 }
 
 /// The run's waivers and baseline: the gate every finding passes.
@@ -587,13 +612,19 @@ fn mixed_sites(
         let Ok(file) = File::open(path) else {
             continue;
         };
+        // Each record becomes a site as it is read (a site is much smaller
+        // than its record), kept until the file proves to hold assets too.
         let (mut found, mut assets) = (Vec::new(), false);
         let read = crate::read::structured::read_sites_first(
             *format,
             display.clone(),
             &mut BufReader::new(file),
             &mut |event| match event {
-                Event::Record(Hint::Sites, record) => found.push(record),
+                Event::Record(Hint::Sites, record) => found.push(fields::site_with(
+                    record,
+                    &config.site_fields,
+                    &config.ladder,
+                )),
                 Event::Record(Hint::Assets, _) => assets = true,
                 _ => {}
             },
@@ -601,8 +632,8 @@ fn mixed_sites(
         if read.is_err() || !assets || found.is_empty() {
             continue;
         }
-        for record in found {
-            match fields::site_with(record, &config.site_fields, &config.ladder) {
+        for site in found {
+            match site {
                 Ok((site, problems)) => {
                     findings.extend(problems.into_iter().map(problem_finding));
                     sites.push(site);

@@ -1,5 +1,6 @@
 //! Report: findings sorted once, then rendered by one [`Reporter`] per
-//! output format.
+//! output format. Under `--redact` every finding passes through
+//! [`redact::Redactor`] before any reporter sees it ([`Stream`] does it).
 //!
 //! To add a format: a new module implementing [`Reporter`], one [`Format`]
 //! variant and one arm in [`Format::reporter`].
@@ -18,6 +19,7 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod plan;
+pub mod redact;
 pub mod sarif;
 mod stream;
 pub mod visible;

@@ -15,11 +15,17 @@
 //! the run's waivers and baseline decide whether it is reported, suppressed
 //! (reported to sinks that show suppressed findings, and counted) or
 //! baselined (counted only).
+//!
+//! Under `--redact`, every finding that passes goes through the run's
+//! [`Redactor`] just before the sinks see it: after the gate (waivers match
+//! the real site ids) and after sorting, so the order and the fingerprints
+//! are those of the unredacted run.
 
 use std::collections::{HashMap, VecDeque};
 use std::io::{self, Write};
 
 use crate::diag::{Finding, Severity};
+use crate::report::redact::Redactor;
 use crate::report::{Reporter, Summary};
 
 /// One report: a reporter, where it writes, and its first write error
@@ -79,6 +85,8 @@ pub struct Stream<'a> {
     show_suppressed: bool,
     /// Findings in files sorting at or after this name wait for the end.
     hold: Option<String>,
+    /// What every written finding passes through, under `--redact`.
+    redactor: Option<Redactor>,
 }
 
 impl<'a> Stream<'a> {
@@ -95,7 +103,14 @@ impl<'a> Stream<'a> {
             gate: None,
             show_suppressed: false,
             hold: None,
+            redactor: None,
         }
+    }
+
+    /// Redacts every finding before any sink sees it (call before the first
+    /// finding is written).
+    pub fn redact(&mut self, redactor: Redactor) {
+        self.redactor = Some(redactor);
     }
 
     /// Adds another report of the same findings (call before the first
@@ -239,6 +254,14 @@ impl<'a> Stream<'a> {
     }
 
     fn write(&mut self, finding: &Finding) {
+        let redacted;
+        let finding = match &self.redactor {
+            Some(redactor) => {
+                redacted = redactor.finding(finding);
+                &redacted
+            }
+            None => finding,
+        };
         if finding.suppressed.is_some() {
             for sink in &mut self.sinks {
                 if sink.error.is_none() {
