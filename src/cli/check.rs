@@ -706,7 +706,7 @@ fn lint_file(
     }
 }
 
-/// The warning that an asset file gave no record and no problem.
+/// The warning that an asset file gave no asset.
 fn no_assets(name: &Arc<str>) -> Finding {
     let code = Code::NoAssets;
     let mut f = Finding::new(
@@ -775,9 +775,9 @@ fn lint(
         }
         _ => format.reader(),
     };
-    let mut read_any = false;
+    let assets_before = stream.summary_mut().assets;
+    let mut parse_failed = false;
     let mut handle = |step: Step| {
-        read_any = true;
         match step {
             Step::Chunk(checked) => checked.replay(
                 &name,
@@ -848,6 +848,7 @@ fn lint(
                     progress.asset();
                 }
                 if problem.code == Code::ParseError {
+                    parse_failed = true;
                     set_problem(stream, problem.message.clone());
                 }
                 stream.push(problem_finding(problem));
@@ -890,8 +891,14 @@ fn lint(
             ));
             set_problem(stream, problem);
         }
-        // Nothing at all in it: said, not passed in silence.
-        Ok(()) if !read_any => stream.push(no_assets(&name)),
+        // No asset in it, and no parse error or site records to say why:
+        // said, not passed in silence (an empty file, a lone header row,
+        // rows the reader took for a header).
+        Ok(())
+            if stream.summary_mut().assets == assets_before && !parse_failed && !warned_sites =>
+        {
+            stream.push(no_assets(&name));
+        }
         Ok(()) => {}
     }
     stream.flush_before(&name, usize::MAX);

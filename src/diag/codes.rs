@@ -75,10 +75,11 @@ codes! {
     MissingId = ("missing-id", Error,
         "An asset has no id",
         "give every asset an id (an asset tag or serial), so findings, waivers and baselines can name it"),
-    /// An asset file gave no asset, no site and no problem.
+    /// An asset file gave no asset, and no parse error or site records
+    /// say why.
     NoAssets = ("no-assets", Warning,
         "An asset file holds no assets",
-        "check that this is the register meant: an empty file, a lone header row or an empty list reads as no assets; remove the file, or exclude it in [files] exclude"),
+        "check that this is the register meant: an empty file, a lone header row, an empty list, or rows all read as one header (line breaks that are a lone carriage return) give no assets; fix the file, remove it, or exclude it in [files] exclude"),
     /// A scan and a register disagree on a device's vendor.
     ObservedMismatch = ("observed-mismatch", Warning,
         "A scan observed a different vendor than the register declares",
