@@ -129,6 +129,21 @@ impl Snippet {
         }))
     }
 
+    /// The same part of the same file, shown under `name` with `text`,
+    /// which must have the same length in bytes (offsets stay valid): for
+    /// a copy made safe to print.
+    pub fn with_text(&self, name: Arc<str>, text: Arc<str>) -> Self {
+        debug_assert_eq!(text.len(), self.0.text.len());
+        Snippet(Arc::new(Inner {
+            name,
+            text,
+            offset: self.0.offset,
+            first_line: self.0.first_line,
+            first_column: self.0.first_column,
+            line_starts: std::sync::OnceLock::new(),
+        }))
+    }
+
     /// The file's display name (repository-relative, `/` separators).
     pub fn name(&self) -> &Arc<str> {
         &self.0.name
