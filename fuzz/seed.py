@@ -11,7 +11,7 @@ import re
 import tomllib
 
 MAX_SIZE = 16 * 1024
-ROOTS = ["tests/fixtures", "tests/cli", "examples", "policies"]
+ROOTS = ["tests/fixtures", "tests/hostile", "tests/cli", "examples", "policies"]
 MAP_FORMATS = ["csv", "tsv", "json", "yaml", "toml", "jsonl", "nmap", "cyclonedx", "ansible"]
 
 
