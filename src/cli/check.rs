@@ -502,6 +502,11 @@ fn read_sites(
             }
         };
         summary.files += 1;
+        if let Some(size) = too_large(&file, config) {
+            let snippet = Snippet::whole(name.clone(), "".into());
+            findings.push(over_max_size(snippet, &name, size, config));
+            continue;
+        }
         let mut input = BufReader::new(file);
         let result = format
             .reader()
@@ -557,6 +562,9 @@ fn mixed_sites(
         let Ok(file) = File::open(path) else {
             continue;
         };
+        if too_large(&file, config).is_some() {
+            continue;
+        }
         let (mut found, mut assets) = (Vec::new(), false);
         let read = crate::read::structured::read_sites_first(
             *format,
@@ -614,6 +622,11 @@ fn lint_file(
     };
     match File::open(&target.path) {
         Ok(file) => {
+            if let Some(size) = too_large(&file, config) {
+                stream.push(over_max_size(empty(), &target.display, size, config));
+                stream.flush_before(&target.display, usize::MAX);
+                return;
+            }
             let mut input = BufReader::new(file);
             lint(
                 engine,
@@ -635,6 +648,28 @@ fn lint_file(
             stream.flush_before(&target.display, usize::MAX);
         }
     }
+}
+
+/// The size of an open file when it is over `[files] max_file_size`.
+fn too_large(file: &File, config: &Config) -> Option<u64> {
+    let size = file.metadata().ok()?.len();
+    (size > config.max_file_size).then_some(size)
+}
+
+/// The finding for a file over `[files] max_file_size`, which is not read.
+fn over_max_size(snippet: Snippet, name: &str, size: u64, config: &Config) -> Finding {
+    let code = Code::LimitExceeded;
+    let mut f = Finding::new(
+        code.id(),
+        code.severity(),
+        format!(
+            "{name} is {size} bytes, over the limit of {} bytes ([files] max_file_size)",
+            config.max_file_size
+        ),
+        Label::new(snippet, 0..0, "file too large; not read"),
+    );
+    f.help = Some(code.help().to_string());
+    f
 }
 
 fn unreadable(snippet: Snippet, name: &str, e: &std::io::Error) -> Finding {

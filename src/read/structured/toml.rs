@@ -9,7 +9,7 @@ use std::sync::Arc;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned as TSpanned;
 
-use super::{emit_records, parse_error, read_text, too_deep, unquote, MAX_DEPTH};
+use super::{emit_records, parse_error, read_text, too_deep, too_deep_error, unquote};
 use crate::model::RawValue;
 use crate::read::{Event, Reader};
 use crate::source::Spanned;
@@ -28,12 +28,7 @@ impl Reader for TomlReader {
             return Ok(());
         };
         if let Some(at) = too_deep(&text, true) {
-            emit(parse_error(
-                &snippet,
-                at..at + 1,
-                format!("lists and tables are nested deeper than {MAX_DEPTH} levels"),
-                "too deep here".into(),
-            ));
+            emit(too_deep_error(&snippet, at..at + 1));
             return Ok(());
         }
         match DeTable::parse(&text) {

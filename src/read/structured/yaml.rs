@@ -18,7 +18,7 @@ use std::sync::Arc;
 use saphyr_parser::{Event as YEvent, Parser, ScalarStyle, Span as YSpan};
 
 use super::stream::{self, Window, MAX_ITEM};
-use super::{emit_records, netbox, parse_error, unquote, MAX_DEPTH};
+use super::{emit_records, netbox, parse_error, too_deep_error, unquote, MAX_DEPTH};
 use crate::diag::Code;
 use crate::model::RawValue;
 use crate::read::{Event, Hint, Problem, Reader};
@@ -198,12 +198,7 @@ fn build(
         let done = match event {
             YEvent::SequenceStart(..) | YEvent::MappingStart(..) => {
                 if stack.len() + depth >= MAX_DEPTH {
-                    return Err(parse_error(
-                        snippet,
-                        span,
-                        format!("lists and maps are nested deeper than {MAX_DEPTH} levels"),
-                        "too deep here".into(),
-                    ));
+                    return Err(too_deep_error(snippet, span));
                 }
                 stack.push(match event {
                     YEvent::SequenceStart(..) => Frame::List {
@@ -268,6 +263,18 @@ fn build(
     }
     Ok(())
 }
+
+/// How many anchors of earlier items a streamed YAML file's items may share
+/// (each is a line parsed again before every later item, so this bounds
+/// that cost per item).
+pub const MAX_ANCHORS: usize = 64;
+
+/// How many new anchors of earlier items one streamed item may refer to
+/// (each one found costs a parse of the item): more is
+/// [`Code::LimitExceeded`]. Aliases are not expanded, so a real file has
+/// a few (a `defaults` anchor); 16 bounds a hostile item's parsing to 17
+/// times its size.
+pub const MAX_ALIAS_RETRIES: usize = 16;
 
 /// A syntax error found while streaming (already emitted): stop.
 struct Stop;
@@ -383,7 +390,11 @@ impl Streamer<'_> {
     /// An alias to an anchor of an earlier item is unknown to the parser
     /// here: the anchor is then defined on a dummy item (or entry) put
     /// before the text, which is dropped again (aliases are read as null
-    /// anyway), and the text parsed once more.
+    /// anyway), and the text parsed once more. The first [`MAX_ANCHORS`]
+    /// such anchors are put before every later item; the rest only before
+    /// the item that needs them. An item needing more than
+    /// [`MAX_ALIAS_RETRIES`] new ones is [`Code::LimitExceeded`] and the
+    /// reading stops there, so the parsing stays linear in the file.
     fn parse(
         &mut self,
         start: usize,
@@ -392,9 +403,11 @@ impl Streamer<'_> {
         list: Option<usize>,
         emit: &mut dyn FnMut(Event),
     ) -> Result<Vec<Spanned<RawValue>>, Stop> {
+        let mut own: Vec<String> = Vec::new();
+        let mut tries = 0;
         loop {
             let mut prefix = String::new();
-            for (n, a) in self.anchors.iter().enumerate() {
+            for (n, a) in self.anchors.iter().chain(&own).enumerate() {
                 match list {
                     Some(c) => prefix.push_str(&format!("{:c$}- &{a} ~\n", "")),
                     None => prefix.push_str(&format!("assetlint-anchor-{n}: &{a} ~\n")),
@@ -419,11 +432,27 @@ impl Streamer<'_> {
             let at = |span: &Span| span.start.max(p) - p + start..span.end.max(p) - p + start;
             if let Err(Event::Problem(e)) = result {
                 if e.message.contains("unknown anchor") {
-                    if let Some(name) = alias_at(&text, e.span.start) {
-                        if !self.anchors.iter().any(|a| a == name) {
-                            self.anchors.push(name.to_string());
-                            continue;
+                    let known = |name: &str| self.anchors.iter().chain(&own).any(|a| a == name);
+                    if let Some((star, name)) = unknown_alias(&text[p..], known) {
+                        tries += 1;
+                        if tries > MAX_ALIAS_RETRIES {
+                            emit(stream::problem(
+                                &self.w,
+                                Code::LimitExceeded,
+                                start + star..start + star + 1 + name.len(),
+                                format!(
+                                    "a list item refers to more than {MAX_ALIAS_RETRIES} anchors of earlier items"
+                                ),
+                                "one alias too many; the reading stopped".into(),
+                            ));
+                            return Err(Stop);
                         }
+                        if self.anchors.len() < MAX_ANCHORS {
+                            self.anchors.push(name.to_string());
+                        } else {
+                            own.push(name.to_string());
+                        }
+                        continue;
                     }
                 }
                 emit(stream::problem(
@@ -454,7 +483,7 @@ impl Streamer<'_> {
                     "this alias (and any later one) was read as an empty value; write the value out".into(),
                 ));
             }
-            let dummies = self.anchors.len();
+            let dummies = self.anchors.len() + own.len();
             let values: Vec<Spanned<RawValue>> =
                 match (roots.into_iter().next().map(|r| r.value), list) {
                     (Some(RawValue::List(items)), Some(_)) => {
@@ -517,9 +546,12 @@ impl Streamer<'_> {
                 if pos - start > MAX_ITEM {
                     emit(stream::problem(
                         &self.w,
-                        Code::ParseError,
+                        Code::LimitExceeded,
                         start..start + 1,
-                        format!("a list item is larger than {} MiB", MAX_ITEM >> 20),
+                        format!(
+                            "a list item is larger than the {} MiB item limit",
+                            MAX_ITEM >> 20
+                        ),
                         "this item was not read".into(),
                     ));
                     return Ok(Err(Stop));
@@ -680,22 +712,18 @@ impl Streamer<'_> {
     }
 }
 
-/// The name of the first alias (`*name`) at or after byte `at`, else the
-/// last before it.
-fn alias_at(text: &str, at: usize) -> Option<&str> {
-    let mut at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    let star = text[at..]
-        .find('*')
-        .map(|i| at + i)
-        .or_else(|| text[..at].rfind('*'))?;
-    let name = &text[star + 1..];
-    let len = name
-        .find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}'))
-        .unwrap_or(name.len());
-    (len > 0).then(|| &name[..len])
+/// The offset of the first alias (`*name`) in `text` whose name is not
+/// `known`, and the name (the parser's error does not say which alias it
+/// could not resolve).
+fn unknown_alias(text: &str, known: impl Fn(&str) -> bool) -> Option<(usize, &str)> {
+    text.match_indices('*').find_map(|(star, _)| {
+        let name = &text[star + 1..];
+        let len = name
+            .find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}'))
+            .unwrap_or(name.len());
+        let name = &name[..len];
+        (!name.is_empty() && !known(name)).then_some((star, name))
+    })
 }
 
 /// A [`Line`] from its text.
