@@ -123,16 +123,17 @@ impl Reader for JsonLinesReader {
             if text.trim().is_empty() {
                 continue;
             }
-            if too_deep(&text, false).is_some() {
-                let mut p = malformed(&snippet, start, "");
-                if let Event::Problem(p) = &mut p {
-                    p.code = Code::LimitExceeded;
-                    p.message = format!(
+            if let Some(at) = too_deep(&text, false) {
+                emit(Event::Problem(Problem {
+                    code: Code::LimitExceeded,
+                    dropped: true,
+                    message: format!(
                         "this line's lists and maps are nested deeper than the {MAX_DEPTH}-level limit"
-                    );
-                    p.label = "too deep; the line was skipped".into();
-                }
-                emit(p);
+                    ),
+                    snippet,
+                    span: start + at..start + at + 1,
+                    label: "too deep here; the line was skipped".into(),
+                }));
                 continue;
             }
             match line(&text, start) {
