@@ -111,7 +111,7 @@ pub(crate) fn read_yaml_as(
             committed: false,
             warned: false,
             alias_told: false,
-            anchors: Vec::new(),
+            anchors: std::collections::HashSet::new(),
             sites_only,
         };
         Ok(match streamer.run(emit)? {
@@ -264,10 +264,14 @@ fn build(
     Ok(())
 }
 
-/// How many anchors of earlier items a streamed YAML file's items may share
-/// (each is a line parsed again before every later item, so this bounds
-/// that cost per item).
-pub const MAX_ANCHORS: usize = 64;
+/// How many names of anchors of earlier items a streamed YAML file
+/// remembers (each up to [`MAX_ANCHOR_NAME`] bytes), so that a later item
+/// referring to one is parsed once rather than twice; this bounds their
+/// memory.
+pub const MAX_ANCHORS: usize = 4096;
+
+/// The longest anchor name remembered across items, in bytes.
+const MAX_ANCHOR_NAME: usize = 128;
 
 /// How many new anchors of earlier items one streamed item may refer to
 /// (each one found costs a parse of the item): more is
@@ -299,8 +303,8 @@ struct Streamer<'a> {
     committed: bool,
     warned: bool,
     alias_told: bool,
-    /// Anchors that later items refer to.
-    anchors: Vec<String>,
+    /// Anchors of earlier items that later items refer to.
+    anchors: std::collections::HashSet<String>,
     /// Whether only the site records and each asset list's first item are
     /// wanted (see [`super::read_sites_first`]).
     sites_only: bool,
@@ -390,11 +394,12 @@ impl Streamer<'_> {
     /// An alias to an anchor of an earlier item is unknown to the parser
     /// here: the anchor is then defined on a dummy item (or entry) put
     /// before the text, which is dropped again (aliases are read as null
-    /// anyway), and the text parsed once more. The first [`MAX_ANCHORS`]
-    /// such anchors are put before every later item; the rest only before
-    /// the item that needs them. An item needing more than
-    /// [`MAX_ALIAS_RETRIES`] new ones is [`Code::LimitExceeded`] and the
-    /// reading stops there, so the parsing stays linear in the file.
+    /// anyway), and the text parsed once more. Only the anchors the item
+    /// refers to are put before it; the names found so are remembered (up
+    /// to [`MAX_ANCHORS`]), so a later item referring to them is parsed
+    /// once. An item needing more than [`MAX_ALIAS_RETRIES`] new ones is
+    /// [`Code::LimitExceeded`] and the reading stops there, so the parsing
+    /// stays linear in the file.
     fn parse(
         &mut self,
         start: usize,
@@ -403,11 +408,19 @@ impl Streamer<'_> {
         list: Option<usize>,
         emit: &mut dyn FnMut(Event),
     ) -> Result<Vec<Spanned<RawValue>>, Stop> {
-        let mut own: Vec<String> = Vec::new();
+        // The remembered anchors this item refers to.
+        let mut needed: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for (_, name) in aliases_in(self.w.get(start..end)) {
+            if self.anchors.contains(name) && seen.insert(name) {
+                needed.push(name.to_string());
+            }
+        }
+        drop(seen);
         let mut tries = 0;
         loop {
             let mut prefix = String::new();
-            for (n, a) in self.anchors.iter().chain(&own).enumerate() {
+            for (n, a) in needed.iter().enumerate() {
                 match list {
                     Some(c) => prefix.push_str(&format!("{:c$}- &{a} ~\n", "")),
                     None => prefix.push_str(&format!("assetlint-anchor-{n}: &{a} ~\n")),
@@ -432,8 +445,9 @@ impl Streamer<'_> {
             let at = |span: &Span| span.start.max(p) - p + start..span.end.max(p) - p + start;
             if let Err(Event::Problem(e)) = result {
                 if e.message.contains("unknown anchor") {
-                    let known = |name: &str| self.anchors.iter().chain(&own).any(|a| a == name);
-                    if let Some((star, name)) = unknown_alias(&text[p..], known) {
+                    let unknown = aliases_in(&text[p..])
+                        .find(|(_, n)| !needed.iter().any(|a| a.as_str() == *n));
+                    if let Some((star, name)) = unknown {
                         tries += 1;
                         if tries > MAX_ALIAS_RETRIES {
                             emit(stream::problem(
@@ -447,11 +461,10 @@ impl Streamer<'_> {
                             ));
                             return Err(Stop);
                         }
-                        if self.anchors.len() < MAX_ANCHORS {
-                            self.anchors.push(name.to_string());
-                        } else {
-                            own.push(name.to_string());
+                        if self.anchors.len() < MAX_ANCHORS && name.len() <= MAX_ANCHOR_NAME {
+                            self.anchors.insert(name.to_string());
                         }
+                        needed.push(name.to_string());
                         continue;
                     }
                 }
@@ -483,7 +496,7 @@ impl Streamer<'_> {
                     "this alias (and any later one) was read as an empty value; write the value out".into(),
                 ));
             }
-            let dummies = self.anchors.len() + own.len();
+            let dummies = needed.len();
             let values: Vec<Spanned<RawValue>> =
                 match (roots.into_iter().next().map(|r| r.value), list) {
                     (Some(RawValue::List(items)), Some(_)) => {
@@ -712,17 +725,16 @@ impl Streamer<'_> {
     }
 }
 
-/// The offset of the first alias (`*name`) in `text` whose name is not
-/// `known`, and the name (the parser's error does not say which alias it
-/// could not resolve).
-fn unknown_alias(text: &str, known: impl Fn(&str) -> bool) -> Option<(usize, &str)> {
-    text.match_indices('*').find_map(|(star, _)| {
+/// The offset and name of every alias (`*name`) in `text`, as far as a
+/// scan without parsing tells (a `*` inside a quoted string counts too;
+/// the parser's error does not say which alias it could not resolve).
+fn aliases_in(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.match_indices('*').filter_map(|(star, _)| {
         let name = &text[star + 1..];
         let len = name
             .find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}'))
             .unwrap_or(name.len());
-        let name = &name[..len];
-        (!name.is_empty() && !known(name)).then_some((star, name))
+        (len > 0).then(|| (star, &name[..len]))
     })
 }
 
