@@ -31,7 +31,7 @@ use std::sync::Arc;
 
 use crate::diag::Code;
 use crate::model::{RawValue, Record};
-use crate::read::decode::{self, Decoded};
+use crate::read::decode;
 use crate::read::{Event, Hint, Problem};
 use crate::source::{Snippet, Span, Spanned};
 
@@ -69,14 +69,16 @@ pub(crate) fn read_text(
     input: &mut dyn BufRead,
     emit: &mut dyn FnMut(Event),
 ) -> std::io::Result<Option<(Arc<str>, Snippet)>> {
-    let mut bytes = Vec::new();
-    input.take(MAX_FILE + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_FILE {
+    // Decoded as it is read, so the bytes and the text are not both held.
+    let mut limited = input.take(MAX_FILE + 1);
+    let mut text = String::new();
+    let mut dec = decode::StreamDecoder::new(&mut limited);
+    while dec.read_chunk(&mut text)? {}
+    let fallback = dec.fallback();
+    if limited.limit() == 0 {
         too_large(name, emit);
         return Ok(None);
     }
-    let Decoded { text, fallback, .. } = decode::decode(&bytes);
-    drop(bytes);
     Ok(Some(whole_text(name, text, fallback, emit)))
 }
 

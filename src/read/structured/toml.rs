@@ -35,6 +35,11 @@ impl Reader for TomlReader {
             Err(e) => {
                 let span = e.span().unwrap_or(0..0);
                 let message = e.message().trim().to_string();
+                if message.contains("recursion limit") {
+                    // The parser's own bound on dotted keys and headers.
+                    emit(too_deep_error(&snippet, span));
+                    return Ok(());
+                }
                 emit(parse_error(
                     &snippet,
                     span,
@@ -81,4 +86,31 @@ fn convert(text: &str, value: TSpanned<DeValue<'_>>) -> Spanned<RawValue> {
         DeValue::Table(t) => table_entries(text, t),
     };
     Spanned::new(v, span)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Code;
+
+    #[test]
+    fn nesting_past_the_limit_is_the_limit_not_a_crash() {
+        for text in [
+            format!("a{} = 1\n", ".a".repeat(100_000)),
+            format!("[a{}]\n", ".a".repeat(100_000)),
+            format!("a = {}1{}\n", "{a=".repeat(100_000), "}".repeat(100_000)),
+            format!("a = {}\n", "[".repeat(100_000)),
+        ] {
+            let mut events = Vec::new();
+            TomlReader
+                .read("t.toml".into(), &mut text.as_bytes(), &mut |e| {
+                    events.push(e)
+                })
+                .expect("in-memory read");
+            assert!(
+                matches!(&events[..], [Event::Problem(p)] if p.code == Code::LimitExceeded),
+                "{events:?}"
+            );
+        }
+    }
 }

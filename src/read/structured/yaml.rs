@@ -186,6 +186,10 @@ fn build(
             Ok(e) => e,
             Err(e) => {
                 let at = map.byte(e.marker().index());
+                if e.info().contains("recursion limit") {
+                    // The parser's own bound on flow nesting.
+                    return Err(too_deep_error(snippet, at..at));
+                }
                 return Err(parse_error(
                     snippet,
                     at..at,
@@ -842,6 +846,28 @@ mod tests {
         }
         assert_eq!(m.byte(t.chars().count()), t.len());
         assert_eq!(m.byte(1000), t.len());
+    }
+
+    #[test]
+    fn nesting_past_the_limit_is_the_limit_not_a_crash() {
+        for text in [
+            "[".repeat(100_000),
+            format!("a: {}", "{b: ".repeat(100_000)),
+            (0..200)
+                .map(|i| format!("{:1$}- x:\n", "", i * 2))
+                .collect(),
+        ] {
+            let mut events = Vec::new();
+            YamlReader
+                .read("t.yaml".into(), &mut text.as_bytes(), &mut |e| {
+                    events.push(e)
+                })
+                .expect("in-memory read");
+            assert!(
+                matches!(&events[..], [Event::Problem(p)] if p.code == Code::LimitExceeded),
+                "{events:?}"
+            );
+        }
     }
 
     #[test]
