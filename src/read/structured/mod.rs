@@ -24,7 +24,8 @@
 //! [`RawValue::List`]. String spans cover the text inside the quotes, as in
 //! CSV. A syntax error is one [`Code::ParseError`] at the parser's position,
 //! and then no records are emitted for that file. Nesting deeper than
-//! [`MAX_DEPTH`] is a parse error too.
+//! [`MAX_DEPTH`] is one [`Code::LimitExceeded`] at the place, with the same
+//! effect.
 
 use std::io::{BufRead, Read};
 use std::sync::Arc;

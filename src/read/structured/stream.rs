@@ -29,7 +29,9 @@
 //! Where a streamed file differs from a whole-file reading: a syntax error
 //! stops the reading at the error (the records before it were already
 //! emitted), instead of dropping the whole file; one item larger than
-//! [`MAX_ITEM`] is a parse error; and the YAML alias warning names the
+//! [`MAX_ITEM`] is [`Code::LimitExceeded`] and stops the reading there;
+//! an item referring to more than [`super::yaml::MAX_ALIAS_RETRIES`] anchors of
+//! earlier items does the same (YAML); and the YAML alias warning names the
 //! first alias without counting the later ones. Everything is emitted in
 //! file order.
 
