@@ -37,6 +37,7 @@ fn check_builtin_packs(bencher: Bencher, assets: u64) {
         sites: &sites,
         ladder: &ladder,
         today: jiff::civil::date(2026, 1, 1),
+        redact: false,
     };
     bencher.counter(ItemsCount::new(assets)).bench(|| {
         let mut resolver = Resolver::new(&catalog);

@@ -10,7 +10,8 @@
 //! - [`read`]: each input format into [`model::Record`]s with byte spans.
 //! - [`resolve`]: each asset's vendor (from the catalog) and site (with inheritance).
 //! - [`policy`] and [`check`]: rules compiled once, evaluated per asset, into [`diag::Finding`]s.
-//! - [`report`]: findings sorted once, rendered in the chosen format.
+//! - [`report`]: findings sorted once, redacted on request ([`report::redact`]),
+//!   rendered in the chosen format.
 #![warn(missing_docs)]
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 

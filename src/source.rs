@@ -12,6 +12,9 @@ use std::sync::Arc;
 /// A byte range in a file's decoded text.
 pub type Span = Range<usize>;
 
+/// How much of a line either side of a span [`Snippet::masked`] keeps.
+pub const MASK_CONTEXT: usize = 240;
+
 /// A value together with the bytes it was read from.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Spanned<T> {
@@ -126,6 +129,21 @@ impl Snippet {
         }))
     }
 
+    /// The same part of the same file, shown under `name` with `text`,
+    /// which must have the same length in bytes (offsets stay valid): for
+    /// a copy made safe to print.
+    pub fn with_text(&self, name: Arc<str>, text: Arc<str>) -> Self {
+        debug_assert_eq!(text.len(), self.0.text.len());
+        Snippet(Arc::new(Inner {
+            name,
+            text,
+            offset: self.0.offset,
+            first_line: self.0.first_line,
+            first_column: self.0.first_column,
+            line_starts: std::sync::OnceLock::new(),
+        }))
+    }
+
     /// The file's display name (repository-relative, `/` separators).
     pub fn name(&self) -> &Arc<str> {
         &self.0.name
@@ -190,6 +208,68 @@ impl Snippet {
     pub fn range(&self, span: &Span) -> (Position, Position) {
         (self.position(span.start), self.position(span.end))
     }
+
+    /// Whether two snippets are the same piece of text (clones of one).
+    pub fn same(&self, other: &Snippet) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// The lines of this snippet that `lines` touches (at most
+    /// [`MASK_CONTEXT`] bytes either side of it), with every
+    /// character replaced by a placeholder of the same UTF-8 length, except
+    /// line breaks and the bytes of the `keep` spans. Byte offsets, line and
+    /// column positions and [`Snippet::slice`] boundaries of spans on those
+    /// lines are the same as in `self`; no other text is kept.
+    pub fn masked(&self, lines: &Span, keep: &[Span]) -> Snippet {
+        let text: &str = &self.0.text;
+        let offset = self.0.offset;
+        let clamp = |at: usize| {
+            let mut at = at.saturating_sub(offset).min(text.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            at
+        };
+        let (from, to) = (clamp(lines.start), clamp(lines.end.max(lines.start)));
+        // Whole lines, but no more than `MASK_CONTEXT` bytes either side of
+        // the span: a minified JSON file is one long line.
+        let start = text[..from]
+            .rfind('\n')
+            .map_or(0, |i| i + 1)
+            .max(clamp(offset + from.saturating_sub(MASK_CONTEXT)));
+        let end = text[to..]
+            .find('\n')
+            .map_or(text.len(), |i| to + i + 1)
+            .min(clamp(offset + to + MASK_CONTEXT));
+        let mut masked = String::with_capacity(end - start);
+        for (i, c) in text[start..end].char_indices() {
+            let at = offset + start + i;
+            if c == '\n' || c == '\r' || keep.iter().any(|k| k.contains(&at)) {
+                masked.push(c);
+            } else {
+                masked.push(match c.len_utf8() {
+                    1 => '*',
+                    2 => '\u{a4}',    // ¤
+                    3 => '\u{2217}',  // ∗
+                    _ => '\u{1f512}', // a 4-byte lock
+                });
+            }
+        }
+        let (first_line, first_column) = if start == 0 {
+            (self.0.first_line, self.0.first_column)
+        } else {
+            let at = self.position(offset + start);
+            (at.line, at.column - 1)
+        };
+        Snippet(Arc::new(Inner {
+            name: self.0.name.clone(),
+            text: masked.into(),
+            offset: offset + start,
+            first_line,
+            first_column,
+            line_starts: std::sync::OnceLock::new(),
+        }))
+    }
 }
 
 impl miette::SourceCode for Snippet {
@@ -240,6 +320,36 @@ mod tests {
             let column = before.rsplit('\n').next().unwrap().chars().count() + 1;
             assert_eq!(s.position(at), Position { line, column }, "at {at}");
         }
+    }
+
+    #[test]
+    fn a_masked_snippet_keeps_every_position_and_only_the_kept_text() {
+        let text = "h,i\nNorthbridge Dépôt,10.0.0.7,Hikvision\nnext,row\n";
+        let s = Snippet::part("f.csv".into(), text.into(), 40, 3);
+        let row = 44..44 + "Northbridge Dépôt,10.0.0.7,Hikvision".len();
+        let vendor = row.end - "Hikvision".len()..row.end;
+        let m = s.masked(&(50..51), std::slice::from_ref(&vendor));
+        assert_eq!(m.text(), "*************¤*¤***********Hikvision\n");
+        assert_eq!(m.slice(&vendor), Some("Hikvision"));
+        for at in row.start..=row.end {
+            assert_eq!(m.position(at), s.position(at), "at {at}");
+        }
+        // The first line of a fragment keeps its column.
+        let f = Snippet::fragment("f.csv".into(), "CAM-1".into(), 7, 2, 4);
+        let m = f.masked(&(7..12), &[]);
+        assert_eq!((m.text(), m.position(9)), ("*****", f.position(9)));
+        // A long line is cut around the span, its positions kept.
+        let line = format!("{}ü{}\n", "é".repeat(500), "x".repeat(900));
+        let s = Snippet::whole("one.json".into(), line.as_str().into());
+        let at = 1000..1002;
+        let m = s.masked(&at, std::slice::from_ref(&at));
+        assert!(
+            m.text().len() <= 2 + 2 * MASK_CONTEXT + 1,
+            "{}",
+            m.text().len()
+        );
+        assert_eq!((m.slice(&at), m.range(&at)), (Some("ü"), s.range(&at)));
+        assert_eq!(m.position(at.start + 100), s.position(at.start + 100));
     }
 
     #[test]

@@ -11,7 +11,7 @@ pub mod waivers;
 
 use jiff::civil::Date;
 
-use crate::diag::{fingerprint, Code, Finding, Label, Severity};
+use crate::diag::{fingerprint, Code, Finding, Label, Sensitive, Severity};
 use crate::model::schema::{AssetField, Ladder};
 use crate::model::Asset;
 use crate::policy::load::{Policy, Rule};
@@ -45,6 +45,9 @@ pub struct Engine<'a> {
     pub ladder: &'a Ladder,
     /// The day to evaluate as of.
     pub today: Date,
+    /// Whether findings carry the asset's sensitive values for `--redact`
+    /// ([`Finding::sensitive`]).
+    pub redact: bool,
 }
 
 impl Engine<'_> {
@@ -59,6 +62,23 @@ impl Engine<'_> {
 
     /// Checks one asset, pushing its findings.
     pub fn check(
+        &self,
+        resolver: &mut Resolver<'_>,
+        asset: &Asset,
+        findings: &mut Vec<Finding>,
+    ) -> Outcome {
+        let start = findings.len();
+        let outcome = self.check_asset(resolver, asset, findings);
+        if self.redact && findings.len() > start {
+            let values = sensitive(asset);
+            for f in &mut findings[start..] {
+                f.sensitive.clone_from(&values);
+            }
+        }
+        outcome
+    }
+
+    fn check_asset(
         &self,
         resolver: &mut Resolver<'_>,
         asset: &Asset,
@@ -440,6 +460,23 @@ fn unknown_vendor(asset: &Asset, identity: &str) -> Finding {
     f.help = Some(code.help().to_string());
     f.fingerprint = fingerprint(&[code.id(), f.file(), identity]);
     f
+}
+
+/// The asset's values that `--redact` hides: its site, location, IP
+/// address and host name.
+pub fn sensitive(asset: &Asset) -> Vec<(Sensitive, String)> {
+    [
+        (AssetField::Site, Sensitive::Site),
+        (AssetField::Location, Sensitive::Location),
+        (AssetField::Ip, Sensitive::Ip),
+        (AssetField::Hostname, Sensitive::Host),
+    ]
+    .into_iter()
+    .filter_map(|(field, kind)| {
+        let value = asset.text(field)?.value.trim();
+        (!value.is_empty()).then(|| (kind, value.to_string()))
+    })
+    .collect()
 }
 
 /// What identifies an asset across edits: its id, else serial, else MAC,

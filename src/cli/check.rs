@@ -20,7 +20,7 @@ use crate::cli::parallel;
 use crate::cli::progress::{self, Progress};
 use crate::cli::{load_config, load_policies, width, ColorChoice, Fatal};
 use crate::config::{Config, PolicySource};
-use crate::diag::{Code, Finding, Invalid, Label, Severity};
+use crate::diag::{Code, Finding, Invalid, Label, Sensitive, Severity};
 use crate::discover::{self, absolute, display_path, Target};
 use crate::model::Site;
 use crate::read::csv::{CsvReader, CHUNK_BYTES};
@@ -85,6 +85,12 @@ pub struct Args {
     /// Print findings only, no summary line.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Show at most N findings in full in the human format, then how many more there are (0: all).
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    pub max_diagnostics: usize,
+    /// Replace site names and ids, locations, IP addresses and host names with stable pseudonyms in every report, and mask source excerpts (key them with ASSETLINT_REDACT_KEY).
+    #[arg(long)]
+    pub redact: bool,
     /// Format of standard input (a name `[[files.format]]` accepts; default: from --stdin-name, else from the first bytes).
     #[arg(long, value_name = "FORMAT")]
     pub stdin_format: Option<String>,
@@ -173,6 +179,7 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
         color: args.color.resolve(to_terminal),
         width: width(),
         quiet: args.quiet,
+        max_diagnostics: args.max_diagnostics,
     };
     let inputs = inputs(&args, &config, &root)?;
     let out: Box<dyn Write> = match &args.output {
@@ -225,6 +232,10 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
     let mixed = mixed_sites(&inputs, &config, &mut sites, &mut site_findings);
     let (sites, more) = SiteIndex::build(sites, &config.ladder);
     site_findings.extend(more);
+    if args.redact {
+        let key = std::env::var(report::redact::KEY_ENV).ok();
+        stream.redact(redactor(&sites, key.as_deref()));
+    }
     stream.defer(site_findings);
 
     let engine = Engine {
@@ -233,6 +244,7 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
         sites: &sites,
         ladder: &config.ladder,
         today,
+        redact: args.redact,
     };
     let mut ids = Ids::default();
     let mut resolver = Resolver::new(catalog);
@@ -255,7 +267,16 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
         inputs.len(),
     );
     for input in inputs {
-        stream.summary_mut().files += 1;
+        let summary = stream.summary_mut();
+        summary.files += 1;
+        let before = summary.assets;
+        summary.inputs.push(report::Input {
+            file: input.name().to_string(),
+            role: report::Role::Assets,
+            format: input.format().map(Format::name),
+            records: 0,
+            problem: None,
+        });
         match input {
             Input::Stdin { name, format } => {
                 let mut stdin = std::io::stdin().lock();
@@ -288,6 +309,11 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
             ),
         }
         progress.file_done();
+        let summary = stream.summary_mut();
+        let assets = summary.assets - before;
+        if let Some(last) = summary.inputs.last_mut() {
+            last.records = assets;
+        }
     }
     progress.finish();
     // Ids used twice past the ones kept in memory are known only now.
@@ -332,6 +358,23 @@ pub fn run(args: Args) -> Result<ExitCode, Fatal> {
             ExitCode::SUCCESS
         },
     )
+}
+
+/// The `--redact` step, knowing every site register value that names a
+/// site or an address range.
+fn redactor(sites: &SiteIndex, key: Option<&str>) -> report::redact::Redactor {
+    let mut builder = report::redact::Builder::new(key);
+    for i in 0..sites.len() {
+        let site = sites.site(i);
+        builder.site(&site.id.value, site.name.iter().map(|n| n.value.clone()));
+        if let Some(parent) = &site.parent {
+            builder.value(Sensitive::Site, &parent.value);
+        }
+        for cidr in &site.cidrs {
+            builder.value(Sensitive::Network, &cidr.value);
+        }
+    }
+    builder.build()
 }
 
 /// The run's waivers and baseline: the gate every finding passes.
@@ -502,12 +545,23 @@ fn read_sites(
             }
         };
         summary.files += 1;
+        summary.inputs.push(crate::report::Input {
+            file: name.to_string(),
+            role: crate::report::Role::Sites,
+            format: Some(format.name()),
+            records: 0,
+            problem: None,
+        });
         if let Some(size) = too_large(&file, config) {
             let snippet = Snippet::whole(name.clone(), "".into());
             findings.push(over_max_size(snippet, &name, size, config));
+            if let Some(last) = summary.inputs.last_mut() {
+                last.problem = Some(too_large_problem(size, config));
+            }
             continue;
         }
         let mut input = BufReader::new(file);
+        let before = sites.len();
         let result = format
             .reader()
             .read(name.clone(), &mut input, &mut |event| match event {
@@ -523,6 +577,10 @@ fn read_sites(
                 }
                 Event::Problem(problem) => findings.push(problem_finding(problem)),
             });
+        let read = sites.len() - before;
+        if let Some(last) = summary.inputs.last_mut() {
+            last.records = read;
+        }
         if let Err(e) = result {
             fatal.push(Invalid::plain(
                 "sites::unreadable",
@@ -565,13 +623,19 @@ fn mixed_sites(
         if too_large(&file, config).is_some() {
             continue;
         }
+        // Each record becomes a site as it is read (a site is much smaller
+        // than its record), kept until the file proves to hold assets too.
         let (mut found, mut assets) = (Vec::new(), false);
         let read = crate::read::structured::read_sites_first(
             *format,
             display.clone(),
             &mut BufReader::new(file),
             &mut |event| match event {
-                Event::Record(Hint::Sites, record) => found.push(record),
+                Event::Record(Hint::Sites, record) => found.push(fields::site_with(
+                    record,
+                    &config.site_fields,
+                    &config.ladder,
+                )),
                 Event::Record(Hint::Assets, _) => assets = true,
                 _ => {}
             },
@@ -579,8 +643,8 @@ fn mixed_sites(
         if read.is_err() || !assets || found.is_empty() {
             continue;
         }
-        for record in found {
-            match fields::site_with(record, &config.site_fields, &config.ladder) {
+        for site in found {
+            match site {
                 Ok((site, problems)) => {
                     findings.extend(problems.into_iter().map(problem_finding));
                     sites.push(site);
@@ -607,6 +671,12 @@ fn lint_file(
     threads: usize,
 ) {
     let empty = || Snippet::whole(target.display.clone(), "".into());
+    if let Some(problem) = &target.problem {
+        stream.push(unreadable(empty(), &target.display, problem));
+        stream.flush_before(&target.display, usize::MAX);
+        set_problem(stream, problem.clone());
+        return;
+    }
     let Some(format) = target.format else {
         let code = Code::UnknownFormat;
         let mut f = Finding::new(
@@ -618,6 +688,7 @@ fn lint_file(
         f.help = Some(code.help().to_string());
         stream.push(f);
         stream.flush_before(&target.display, usize::MAX);
+        set_problem(stream, "no reader understands it".into());
         return;
     };
     match File::open(&target.path) {
@@ -625,6 +696,7 @@ fn lint_file(
             if let Some(size) = too_large(&file, config) {
                 stream.push(over_max_size(empty(), &target.display, size, config));
                 stream.flush_before(&target.display, usize::MAX);
+                set_problem(stream, too_large_problem(size, config));
                 return;
             }
             let mut input = BufReader::new(file);
@@ -646,6 +718,7 @@ fn lint_file(
         Err(e) => {
             stream.push(unreadable(empty(), &target.display, &e));
             stream.flush_before(&target.display, usize::MAX);
+            set_problem(stream, e.to_string());
         }
     }
 }
@@ -654,6 +727,14 @@ fn lint_file(
 fn too_large(file: &File, config: &Config) -> Option<u64> {
     let size = file.metadata().ok()?.len();
     (size > config.max_file_size).then_some(size)
+}
+
+/// Why a file over `[files] max_file_size` was not read, for the summary.
+fn too_large_problem(size: u64, config: &Config) -> String {
+    format!(
+        "{size} bytes, over [files] max_file_size ({} bytes)",
+        config.max_file_size
+    )
 }
 
 /// The finding for a file over `[files] max_file_size`, which is not read.
@@ -672,7 +753,28 @@ fn over_max_size(snippet: Snippet, name: &str, size: u64, config: &Config) -> Fi
     f
 }
 
-fn unreadable(snippet: Snippet, name: &str, e: &std::io::Error) -> Finding {
+/// The warning that an asset file gave no asset.
+fn no_assets(name: &Arc<str>) -> Finding {
+    let code = Code::NoAssets;
+    let mut f = Finding::new(
+        code.id(),
+        code.severity(),
+        format!("{name} holds no assets"),
+        Label::new(Snippet::whole(name.clone(), "".into()), 0..0, "no assets"),
+    );
+    f.help = Some(code.help().to_string());
+    f
+}
+
+/// Records why the file being linted (the summary's last input) was not
+/// read.
+fn set_problem(stream: &mut Stream<'_>, problem: String) {
+    if let Some(input) = stream.summary_mut().inputs.last_mut() {
+        input.problem = Some(problem);
+    }
+}
+
+fn unreadable(snippet: Snippet, name: &str, e: &dyn std::fmt::Display) -> Finding {
     let code = Code::UnreadableFile;
     let mut f = Finding::new(
         code.id(),
@@ -720,76 +822,87 @@ fn lint(
         }
         _ => format.reader(),
     };
-    let mut handle = |step: Step| match step {
-        Step::Chunk(checked) => checked.replay(
-            &name,
-            &mut Replayer {
-                name: &name,
-                stream: &mut *stream,
-                ids: &mut *ids,
-                progress,
-                warned_sites: &mut warned_sites,
-            },
-        ),
-        Step::Event(Event::Record(Hint::Sites, record)) => {
-            if !warned_sites {
-                warned_sites = true;
-                stream.push(sites_warning(&record));
-            }
-        }
-        Step::Event(Event::Record(_, record)) => {
-            // A streamed YAML or JSON file's records (snippets that are
-            // parts of the file) arrive in file order too.
-            let streamed =
-                matches!(format, Format::Json | Format::Yaml) && record.snippet.offset() > 0;
-            if format.streams() || streamed {
-                // Records arrive in file order: what sorts before this one is final.
-                stream.flush_before(&name, record.span.start);
-            }
-            let (asset, problems) = mapper.asset(record);
-            netbox.set(mapper.netbox());
-            problems
-                .into_iter()
-                .for_each(|p| stream.push(problem_finding(p)));
-            stream.summary_mut().assets += 1;
-            progress.asset();
-            if let Some(duplicate) = ids.check(&asset) {
-                stream.push(duplicate);
-            }
-            let outcome = engine.check(resolver, &asset, &mut findings);
-            match reconciler.as_deref_mut() {
-                // A scanned device's findings wait: if a register declares
-                // it with the same vendor, the register's findings stand
-                // for them.
-                Some(reconciler) if format.observed() => {
-                    let identification = resolver.identify(&asset);
-                    let found = std::mem::take(&mut findings);
-                    let site = engine.site_id(&asset);
-                    reconciler.observed(&asset, identification.as_ref(), found, outcome, site);
+    let assets_before = stream.summary_mut().assets;
+    let mut parse_failed = false;
+    let mut handle = |step: Step| {
+        match step {
+            Step::Chunk(checked) => checked.replay(
+                &name,
+                &mut Replayer {
+                    name: &name,
+                    stream: &mut *stream,
+                    ids: &mut *ids,
+                    progress,
+                    warned_sites: &mut warned_sites,
+                },
+            ),
+            Step::Event(Event::Record(Hint::Sites, record)) => {
+                if !warned_sites {
+                    warned_sites = true;
+                    stream.push(sites_warning(&record));
                 }
-                Some(reconciler) => {
-                    findings.drain(..).for_each(|f| stream.push(f));
-                    let identification = resolver.identify(&asset);
-                    let site = engine.site_id(&asset);
-                    reconciler.declared(&asset, identification.as_ref(), site);
+            }
+            Step::Event(Event::Record(_, record)) => {
+                // A streamed YAML or JSON file's records (snippets that are
+                // parts of the file) arrive in file order too.
+                let streamed =
+                    matches!(format, Format::Json | Format::Yaml) && record.snippet.offset() > 0;
+                if format.streams() || streamed {
+                    // Records arrive in file order: what sorts before this one is final.
+                    stream.flush_before(&name, record.span.start);
                 }
-                None => findings.drain(..).for_each(|f| stream.push(f)),
-            }
-            let summary = stream.summary_mut();
-            match outcome {
-                Outcome::Passed => summary.passed += 1,
-                Outcome::Flagged => summary.flagged += 1,
-                Outcome::NotCheckable => summary.not_checkable += 1,
-            }
-        }
-        Step::Event(Event::Problem(problem)) => {
-            if problem.drops_record() {
-                let summary = stream.summary_mut();
-                summary.assets += 1;
-                summary.not_checkable += 1;
+                let (asset, problems) = mapper.asset(record);
+                netbox.set(mapper.netbox());
+                problems
+                    .into_iter()
+                    .for_each(|p| stream.push(problem_finding(p)));
+                stream.summary_mut().assets += 1;
                 progress.asset();
+                if let Some(duplicate) = ids.check(&asset) {
+                    stream.push(duplicate);
+                }
+                let outcome = engine.check(resolver, &asset, &mut findings);
+                match reconciler.as_deref_mut() {
+                    // A scanned device's findings wait: if a register declares
+                    // it with the same vendor, the register's findings stand
+                    // for them.
+                    Some(reconciler) if format.observed() => {
+                        let identification = resolver.identify(&asset);
+                        let found = std::mem::take(&mut findings);
+                        let site = engine.site_id(&asset);
+                        reconciler.observed(&asset, identification.as_ref(), found, outcome, site);
+                    }
+                    Some(reconciler) => {
+                        findings.drain(..).for_each(|f| stream.push(f));
+                        let identification = resolver.identify(&asset);
+                        let site = engine.site_id(&asset);
+                        reconciler.declared(&asset, identification.as_ref(), site);
+                    }
+                    None => findings.drain(..).for_each(|f| stream.push(f)),
+                }
+                let summary = stream.summary_mut();
+                match outcome {
+                    Outcome::Passed => summary.passed += 1,
+                    Outcome::Flagged => summary.flagged += 1,
+                    Outcome::NotCheckable => summary.not_checkable += 1,
+                }
             }
-            stream.push(problem_finding(problem));
+            Step::Event(Event::Problem(problem)) => {
+                if problem.drops_record() {
+                    let summary = stream.summary_mut();
+                    summary.assets += 1;
+                    summary.not_checkable += 1;
+                    progress.asset();
+                }
+                // A limit that stops the reading (not one that drops a row)
+                // leaves the file unread as a parse error does.
+                let stopped = problem.code == Code::LimitExceeded && !problem.drops_record();
+                if problem.code == Code::ParseError || stopped {
+                    parse_failed = true;
+                    set_problem(stream, problem.message.clone());
+                }
+                stream.push(problem_finding(problem));
+            }
         }
     };
     let result = if chunked {
@@ -818,12 +931,25 @@ fn lint(
     } else {
         reader.read(name.clone(), input, &mut |e| handle(Step::Event(e)))
     };
-    if let Err(e) = result {
-        stream.push(unreadable(
-            Snippet::whole(name.clone(), "".into()),
-            &name,
-            &e,
-        ));
+    match result {
+        Err(e) => {
+            let problem = e.to_string();
+            stream.push(unreadable(
+                Snippet::whole(name.clone(), "".into()),
+                &name,
+                &problem,
+            ));
+            set_problem(stream, problem);
+        }
+        // No asset in it, and no parse error or site records to say why:
+        // said, not passed in silence (an empty file, a lone header row,
+        // rows the reader took for a header).
+        Ok(())
+            if stream.summary_mut().assets == assets_before && !parse_failed && !warned_sites =>
+        {
+            stream.push(no_assets(&name));
+        }
+        Ok(()) => {}
     }
     stream.flush_before(&name, usize::MAX);
 }

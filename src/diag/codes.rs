@@ -81,6 +81,11 @@ codes! {
     MissingId = ("missing-id", Error,
         "An asset has no id",
         "give every asset an id (an asset tag or serial), so findings, waivers and baselines can name it"),
+    /// An asset file gave no asset, and no parse error or site records
+    /// say why.
+    NoAssets = ("no-assets", Warning,
+        "An asset file holds no assets",
+        "check that this is the register meant: an empty file, a lone header row, an empty list, or rows all read as one header (line breaks that are a lone carriage return) give no assets; fix the file, remove it, or exclude it in [files] exclude"),
     /// A scan and a register disagree on a device's vendor.
     ObservedMismatch = ("observed-mismatch", Warning,
         "A scan observed a different vendor than the register declares",
@@ -124,7 +129,7 @@ codes! {
     /// A file could not be read from disk.
     UnreadableFile = ("unreadable-file", Error,
         "The file could not be read",
-        "check the file's permissions"),
+        "check that the file exists, can be read, and is a regular file; symbolic links are followed only inside the repository"),
     /// The declared vendor disagrees with stronger evidence.
     VendorMismatch = ("vendor-mismatch", Warning,
         "The declared vendor disagrees with stronger evidence",

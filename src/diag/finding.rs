@@ -149,6 +149,38 @@ pub struct Finding {
     /// The waiver that suppressed it (such findings are reported only on
     /// request, with `--show-suppressed`).
     pub suppressed: Option<Suppression>,
+    /// The asset's values that `--redact` hides wherever they are quoted
+    /// (filled only when redacting; see `report::redact`).
+    pub sensitive: Vec<(Sensitive, String)>,
+}
+
+/// What kind of sensitive value a finding may quote: each is replaced by a
+/// pseudonym with its own prefix under `--redact`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Sensitive {
+    /// A site id or name (`site-…`).
+    Site,
+    /// A free-text location (`loc-…`).
+    Location,
+    /// An IP address (`ip-…`).
+    Ip,
+    /// A host name (`host-…`).
+    Host,
+    /// An address range (`net-…`).
+    Network,
+}
+
+impl Sensitive {
+    /// The pseudonym prefix.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Sensitive::Site => "site",
+            Sensitive::Location => "loc",
+            Sensitive::Ip => "ip",
+            Sensitive::Host => "host",
+            Sensitive::Network => "net",
+        }
+    }
 }
 
 /// The waiver that suppressed a finding.
@@ -199,6 +231,7 @@ impl Finding {
             days_left: None,
             fingerprint,
             suppressed: None,
+            sensitive: Vec::new(),
         }
     }
 

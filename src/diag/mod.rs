@@ -5,5 +5,7 @@ pub mod finding;
 pub mod invalid;
 
 pub use codes::Code;
-pub use finding::{fingerprint, Evidence, Finding, Label, MatchKind, Severity, Suppression};
+pub use finding::{
+    fingerprint, Evidence, Finding, Label, MatchKind, Sensitive, Severity, Suppression,
+};
 pub use invalid::Invalid;

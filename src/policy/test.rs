@@ -202,6 +202,7 @@ pub fn run(
         sites: &sites,
         ladder,
         today,
+        redact: false,
     };
     let mut findings = Vec::new();
     let mut resolver = Resolver::new(catalog);

@@ -356,6 +356,10 @@ impl State<'_> {
                 .rposition(|c| !c.value.is_empty())
                 .map_or(0, |i| i + 1);
             let mut names: Vec<Spanned<String>> = Vec::with_capacity(width);
+            // Each name's first column, by its ASCII-lowercase form: a
+            // header of many thousands of cells is checked in linear time.
+            let mut firsts: std::collections::HashMap<String, usize> =
+                std::collections::HashMap::with_capacity(width);
             for (i, c) in cells.iter().take(width).enumerate() {
                 let span = abs(&c.span);
                 let name = if c.value.is_empty() {
@@ -363,14 +367,10 @@ impl State<'_> {
                 } else {
                     c.value.clone()
                 };
-                if let Some(first) = names
-                    .iter()
-                    .find(|n| !c.value.is_empty() && n.value.eq_ignore_ascii_case(&name))
-                {
-                    let column = names
-                        .iter()
-                        .position(|n| n.span == first.span)
-                        .map_or(0, |p| p + 1);
+                let first = *firsts.entry(name.to_ascii_lowercase()).or_insert(i);
+                if first != i && !c.value.is_empty() {
+                    let column = first + 1;
+                    let first = &names[first];
                     self.problem(
                         Code::DuplicateColumn,
                         format!("the header {name:?} appears twice"),

@@ -120,11 +120,13 @@ impl Reader for NmapReader {
                     let end = usize::try_from(xml.buffer_position()).unwrap_or(text.len());
                     if let Some(mut h) = host.take() {
                         let too_long = h.too_long.take();
+                        // A host that gives no record (not up) loses
+                        // nothing by a long value.
                         let record = record(&snippet, &lines, h, end);
-                        if let Some(span) = too_long {
+                        if let (Some(span), Some(_)) = (too_long, &record) {
                             emit(Event::Problem(Problem {
                                 code: Code::LimitExceeded,
-                                dropped: record.is_some(),
+                                dropped: true,
                                 message: format!(
                                     "an attribute value is longer than the {} KiB value limit",
                                     MAX_CELL / 1024

@@ -1,6 +1,9 @@
 //! `--format github`: GitHub Actions workflow commands, one annotation per
 //! finding (`::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`,
 //! `::warning`, `::notice` for notes), escaped as the actions toolkit does.
+//! GitHub's log viewer renders ANSI escape sequences, so register text is
+//! first made [`visible`]: an escape sequence in a cell is shown as `␛[31m`,
+//! never obeyed.
 //!
 //! GitHub shows at most 10 annotations of each severity per step (and 50 per
 //! job), and drops the rest silently. So this reporter keeps the first
@@ -19,6 +22,7 @@ use std::path::PathBuf;
 
 use crate::diag::{Finding, Severity};
 use crate::report::markdown::Markdown;
+use crate::report::visible::visible;
 use crate::report::{plural, Reporter, Summary};
 
 /// The GitHub Actions reporter.
@@ -74,7 +78,7 @@ pub fn annotation(f: &Finding) -> String {
     let (start, end) = f.primary.range();
     let mut props = format!(
         "file={},line={},endLine={}",
-        escape_property(f.file()),
+        escape_property(&visible(f.file())),
         start.line,
         end.line
     );
@@ -82,13 +86,13 @@ pub fn annotation(f: &Finding) -> String {
     if start.line == end.line {
         props.push_str(&format!(",col={},endColumn={}", start.column, end.column));
     }
-    props.push_str(&format!(",title={}", escape_property(&f.rule)));
+    props.push_str(&format!(",title={}", escape_property(&visible(&f.rule))));
     let mut message = f.message.clone();
     if let Some(help) = f.rule_help() {
         message.push_str("\nhelp: ");
         message.push_str(help);
     }
-    format!("::{command} {props}::{}", escape_data(&message))
+    format!("::{command} {props}::{}", escape_data(&visible(&message)))
 }
 
 /// Escapes a command's message as the actions toolkit does (`command.ts`
@@ -192,6 +196,24 @@ mod tests {
             annotation(&f),
             "::warning file=my registers/cams%2C 2026%3A1.csv,line=2,endLine=2,col=5,endColumn=18,\
              title=uk-gov/banned::50%25 of \"Hik, Vision\": banned%0Asecond line%0Ahelp: replace it"
+        );
+    }
+
+    #[test]
+    fn annotations_show_escape_sequences_instead_of_sending_them() {
+        let text = "id\nA\x1b[31m1\r\n";
+        let snippet = Snippet::whole("r.csv".into(), text.into());
+        let f = Finding::new(
+            "p/r",
+            Severity::Error,
+            "asset A\x1b[31m1\x1b]8;;http://evil\x07x\rfake\u{202e}",
+            Label::new(snippet, 3..10, ""),
+        );
+        let line = annotation(&f);
+        assert!(!line.contains(|c: char| c.is_control()), "{line:?}");
+        assert!(
+            line.ends_with("::asset A␛[31m1␛]8;;http://evil␇x␍fake<U+202E>"),
+            "{line}"
         );
     }
 

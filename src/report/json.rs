@@ -9,7 +9,8 @@
 //!                "deadline", "days_left", "fingerprint",
 //!                "suppressed": {"waiver", "reason", "approved_by", "expires"}}],
 //!  "summary": {"files", "assets", "passed", "flagged", "not_checkable",
-//!              "errors", "warnings", "notes", "suppressed", "baselined"},
+//!              "errors", "warnings", "notes", "suppressed", "baselined",
+//!              "inputs": [{"file", "role", "format", "records", "problem"}]},
 //!  "plan": [{"deadline", "days_left", "overdue", "assets",
 //!            "by_site": [{"site", "count", "assets": [ids], "more"}],
 //!            "by_vendor": [{"vendor", "count"}]}]}

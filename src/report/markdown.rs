@@ -1,7 +1,8 @@
 //! `--format markdown` (and `--summary-file`): a report for people, readable
 //! in a GitHub job summary, a pull-request comment or a repository view.
 //!
-//! Layout: a title and a totals table; findings counted by rule, by site and
+//! Layout: a title and a totals table; the run's files, folded in a
+//! `<details>` block; findings counted by rule, by site and
 //! by vendor; the removal timeline (the [`Plan`]: per deadline, overdue
 //! first, the assets due by site and vendor); then the table of findings
 //! with `file:line` links relative to the repository root
@@ -15,8 +16,11 @@
 //!
 //! Every cell is escaped: pipes and Markdown punctuation are
 //! backslash-escaped, line breaks become `<br>`, and a cell that would start
-//! with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so
-//! a spreadsheet the table is pasted into does not read it as a formula.
+//! with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`
+//! (as OWASP advises against CSV injection), so a spreadsheet the table is
+//! pasted into does not read it as a formula; the `'` shows in the
+//! rendered table. Control characters and bidi overrides are shown, not
+//! passed on ([`visible`]).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -24,6 +28,7 @@ use std::io::{self, Write};
 
 use crate::diag::{Finding, Severity};
 use crate::report::plan::Plan;
+use crate::report::visible;
 use crate::report::{is_repo_file, plural, Reporter, Summary};
 
 /// The Markdown reporter.
@@ -116,6 +121,7 @@ impl Markdown {
         for note in notes {
             writeln!(s, "> {}\n", note.replace('\n', " "))?;
         }
+        Self::files(s, summary)?;
         if findings == 0 {
             return Ok(());
         }
@@ -164,6 +170,55 @@ impl Markdown {
             )?;
         }
         Ok(())
+    }
+
+    /// Every file of the run, folded: what it was read as, the records
+    /// read from it, and why it was not read (at most [`Self::ROW_LIMIT`]
+    /// rows).
+    fn files(s: &mut String, summary: &Summary) -> std::fmt::Result {
+        if summary.inputs.is_empty() {
+            return Ok(());
+        }
+        let unread = summary
+            .inputs
+            .iter()
+            .filter(|i| i.problem.is_some())
+            .count();
+        let unread = if unread == 0 {
+            String::new()
+        } else {
+            format!(", {unread} not read in full")
+        };
+        writeln!(
+            s,
+            "<details><summary>{}{unread}</summary>\n",
+            plural(summary.inputs.len(), "file", "files")
+        )?;
+        writeln!(s, "| File | Read as | Format | Records | Problem |")?;
+        writeln!(s, "|---|---|---|---:|---|")?;
+        for input in summary.inputs.iter().take(Self::ROW_LIMIT) {
+            writeln!(
+                s,
+                "| {} | {} | {} | {} | {} |",
+                cell(&input.file),
+                match input.role {
+                    crate::report::Role::Assets => "assets",
+                    crate::report::Role::Sites => "sites",
+                },
+                // A file not read was not opened to tell its format.
+                input.format.unwrap_or(""),
+                input.records,
+                input.problem.as_deref().map_or_else(String::new, cell),
+            )?;
+        }
+        if summary.inputs.len() > Self::ROW_LIMIT {
+            writeln!(
+                s,
+                "| and {} more | | | | |",
+                plural(summary.inputs.len() - Self::ROW_LIMIT, "file", "files")
+            )?;
+        }
+        writeln!(s, "\n</details>\n")
     }
 
     /// The removal timeline: a table of deadlines, then each deadline's
@@ -316,7 +371,17 @@ pub fn cell(text: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if c.is_control() => out.push(' '),
+            // Shown, never passed on: an escape sequence becomes `␛[31m`,
+            // a bidi override `<U+202E>` (escaped as markup).
+            c if visible::is_unsafe(c) => {
+                for v in visible::visible(c.encode_utf8(&mut [0; 4])).chars() {
+                    match v {
+                        '<' => out.push_str("&lt;"),
+                        '>' => out.push_str("&gt;"),
+                        v => out.push(v),
+                    }
+                }
+            }
             c => out.push(c),
         }
     }
@@ -353,6 +418,10 @@ mod tests {
         assert_eq!(cell("<script>"), "&lt;script&gt;");
         assert_eq!(cell("[x](y)"), "\\[x\\](y)");
         assert_eq!(cell("NBC-CCTV-0002"), "NBC-CCTV-0002");
+        assert_eq!(cell("A1\x1b[31mRED"), "A1␛\\[31mRED");
+        assert_eq!(cell("\u{202e}exe.gpj"), "&lt;U+202E&gt;exe.gpj");
+        assert_eq!(cell("\t=1+1"), "'=1+1");
+        assert_eq!(cell("\r=1+2"), "'=1+2");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Report: findings sorted once, then rendered by one [`Reporter`] per
-//! output format.
+//! output format. Under `--redact` every finding passes through
+//! [`redact::Redactor`] before any reporter sees it ([`Stream`] does it).
 //!
 //! To add a format: a new module implementing [`Reporter`], one [`Format`]
 //! variant and one arm in [`Format::reporter`].
@@ -18,8 +19,10 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod plan;
+pub mod redact;
 pub mod sarif;
 mod stream;
+pub mod visible;
 
 pub use stream::{Gate, Stream, Verdict};
 
@@ -55,6 +58,9 @@ pub struct Style {
     pub width: usize,
     /// Findings only, no summary line.
     pub quiet: bool,
+    /// Findings the human report shows in full (0: all); past it, one line
+    /// says how many more there are.
+    pub max_diagnostics: usize,
 }
 
 impl Format {
@@ -95,12 +101,41 @@ pub struct Summary {
     pub suppressed: usize,
     /// Findings the baseline holds (not reported).
     pub baselined: usize,
+    /// Every file read or named for reading, in the order read: site
+    /// registers, then asset files by name.
+    pub inputs: Vec<Input>,
     /// Wall time.
     #[serde(skip)]
     pub elapsed: Duration,
     /// The day the run was evaluated as of (`--date`, else today).
     #[serde(skip)]
     pub date: Option<jiff::civil::Date>,
+}
+
+/// One file of a run, as the summary lists it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Input {
+    /// The file, as findings name it.
+    pub file: String,
+    /// What it was read as.
+    pub role: Role,
+    /// Its format's name (`null`: no reader understands it).
+    pub format: Option<&'static str>,
+    /// Records read from it: assets (each one passed, flagged or not
+    /// checkable), or a site register's sites.
+    pub records: usize,
+    /// Why it was not read, or not read to the end (also a finding).
+    pub problem: Option<String>,
+}
+
+/// What a file was read as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// An asset file.
+    Assets,
+    /// A site register.
+    Sites,
 }
 
 impl Summary {

@@ -15,11 +15,17 @@
 //! the run's waivers and baseline decide whether it is reported, suppressed
 //! (reported to sinks that show suppressed findings, and counted) or
 //! baselined (counted only).
+//!
+//! Under `--redact`, every finding that passes goes through the run's
+//! [`Redactor`] just before the sinks see it: after the gate (waivers match
+//! the real site ids) and after sorting, so the order and the fingerprints
+//! are those of the unredacted run.
 
 use std::collections::{HashMap, VecDeque};
 use std::io::{self, Write};
 
 use crate::diag::{Finding, Severity};
+use crate::report::redact::Redactor;
 use crate::report::{Reporter, Summary};
 
 /// One report: a reporter, where it writes, and its first write error
@@ -62,6 +68,11 @@ pub struct Stream<'a> {
     later: VecDeque<Finding>,
     /// Findings of the current file not yet written.
     local: Vec<Finding>,
+    /// How many of `local` are not held: when none is, a flush has nothing
+    /// of `local` to write and skips sorting it (a held file's findings
+    /// wait in `local` to the end; sorting them at every record would take
+    /// time quadratic in their number).
+    unheld: usize,
     /// The worst severity written.
     worst: Option<Severity>,
     /// Counts so far.
@@ -74,6 +85,8 @@ pub struct Stream<'a> {
     show_suppressed: bool,
     /// Findings in files sorting at or after this name wait for the end.
     hold: Option<String>,
+    /// What every written finding passes through, under `--redact`.
+    redactor: Option<Redactor>,
 }
 
 impl<'a> Stream<'a> {
@@ -83,13 +96,21 @@ impl<'a> Stream<'a> {
             sinks: vec![Sink::new(reporter, out)],
             later: VecDeque::new(),
             local: Vec::new(),
+            unheld: 0,
             worst: None,
             summary: Summary::default(),
             severities: HashMap::new(),
             gate: None,
             show_suppressed: false,
             hold: None,
+            redactor: None,
         }
+    }
+
+    /// Redacts every finding before any sink sees it (call before the first
+    /// finding is written).
+    pub fn redact(&mut self, redactor: Redactor) {
+        self.redactor = Some(redactor);
     }
 
     /// Adds another report of the same findings (call before the first
@@ -121,6 +142,12 @@ impl<'a> Stream<'a> {
         if self.hold.as_deref().is_none_or(|h| file < h) {
             self.hold = Some(file.to_string());
         }
+        let hold = &self.hold;
+        self.unheld = self
+            .local
+            .iter()
+            .filter(|f| !Self::held(hold, f.file()))
+            .count();
     }
 
     fn adjust(&mut self, mut finding: Finding) -> Option<Finding> {
@@ -167,21 +194,29 @@ impl<'a> Stream<'a> {
     /// Adds a finding of the file being read.
     pub fn push(&mut self, finding: Finding) {
         if let Some(finding) = self.adjust(finding) {
+            self.unheld += usize::from(!Self::held(&self.hold, finding.file()));
             self.local.push(finding);
         }
     }
 
     /// Writes every held finding that sorts before byte `pos` of `file`.
     pub fn flush_before(&mut self, file: &str, pos: usize) {
-        self.local.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         let hold = self.hold.clone();
-        let ready = self.local.partition_point(|f| {
-            (f.file(), f.primary.span.start) < (file, pos) && !Self::held(&hold, f.file())
-        });
-        let local: Vec<Finding> = self.local.drain(..ready).collect();
-        for finding in local {
-            self.write_later_before(&finding);
-            self.write(&finding);
+        if self.unheld > 0 {
+            self.local.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            let ready = self.local.partition_point(|f| {
+                (f.file(), f.primary.span.start) < (file, pos) && !Self::held(&hold, f.file())
+            });
+            let local: Vec<Finding> = self.local.drain(..ready).collect();
+            self.unheld = self
+                .local
+                .iter()
+                .filter(|f| !Self::held(&hold, f.file()))
+                .count();
+            for finding in local {
+                self.write_later_before(&finding);
+                self.write(&finding);
+            }
         }
         while self.later.front().is_some_and(|f| {
             (f.file(), f.primary.span.start) < (file, pos) && !Self::held(&hold, f.file())
@@ -196,6 +231,7 @@ impl<'a> Stream<'a> {
     pub fn flush_all(&mut self) {
         self.local.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         let local = std::mem::take(&mut self.local);
+        self.unheld = 0;
         for finding in local {
             self.write_later_before(&finding);
             self.write(&finding);
@@ -218,6 +254,14 @@ impl<'a> Stream<'a> {
     }
 
     fn write(&mut self, finding: &Finding) {
+        let redacted;
+        let finding = match &self.redactor {
+            Some(redactor) => {
+                redacted = redactor.finding(finding);
+                &redacted
+            }
+            None => finding,
+        };
         if finding.suppressed.is_some() {
             for sink in &mut self.sinks {
                 if sink.error.is_none() {

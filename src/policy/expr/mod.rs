@@ -65,6 +65,8 @@ pub mod error;
 pub mod eval;
 pub mod functions;
 mod parse;
+#[cfg(test)]
+mod props;
 
 use std::fmt;
 
