@@ -61,6 +61,42 @@ struct RawFiles {
     include: Option<Vec<Spanned<String>>>,
     exclude: Option<Vec<Spanned<String>>>,
     format: Option<Vec<RawFormat>>,
+    max_file_size: Option<Spanned<RawSize>>,
+}
+
+/// A size as written: a number of bytes, or text such as `"256 MiB"`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawSize {
+    Bytes(i64),
+    Text(String),
+}
+
+/// The default [`Config::max_file_size`]: 1 GiB. Every reader bounds its
+/// own memory (CSV and JSON lines hold a row at a time, large YAML and JSON
+/// files are streamed, files read whole stop at their own limits), so this
+/// bounds the time a run spends on one file: reading 1 GiB of register
+/// takes seconds, far more than any real register needs.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024 * 1024;
+
+/// Parses a size: a whole number of bytes, optionally followed by a unit
+/// (`B`, `KB`/`KiB`, `MB`/`MiB`, `GB`/`GiB`, any case; all binary,
+/// 1 KB = 1024 bytes), spaces allowed between.
+pub fn parse_size(text: &str) -> Option<u64> {
+    let text = text.trim();
+    let digits = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let number: u64 = text[..digits].parse().ok()?;
+    let unit = text[digits..].trim().to_ascii_lowercase();
+    let scale: u64 = match unit.as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        _ => return None,
+    };
+    number.checked_mul(scale)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -146,6 +182,9 @@ pub struct Config {
     /// `[workbooks] sheets`: the sheets of a workbook to read, as globs
     /// matched case-insensitively (`None`: every sheet).
     pub sheets: Option<GlobSet>,
+    /// `[files] max_file_size`: input files larger than this many bytes are
+    /// reported and not read (default [`DEFAULT_MAX_FILE_SIZE`]).
+    pub max_file_size: u64,
     /// The config file's text, for diagnostics found after loading.
     pub snippet: Option<Snippet>,
 }
@@ -168,6 +207,7 @@ impl Config {
             waiver_files: Vec::new(),
             severities: Vec::new(),
             sheets: None,
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
             snippet: None,
         }
     }
@@ -204,6 +244,25 @@ impl Config {
         config.file = Some(file);
 
         let files = raw.files.unwrap_or_default();
+        if let Some(size) = files.max_file_size {
+            let bytes = match size.get_ref() {
+                RawSize::Bytes(n) => u64::try_from(*n).ok().filter(|&n| n > 0),
+                RawSize::Text(t) => parse_size(t).filter(|&n| n > 0),
+            };
+            match bytes {
+                Some(n) => config.max_file_size = n,
+                None => problems.push(
+                    Invalid::at(
+                        "config::invalid-size",
+                        "`max_file_size` is not a size",
+                        &snippet,
+                        size.span(),
+                        "expected a number of bytes, or text such as \"256 MiB\"",
+                    )
+                    .with_help("write a whole number of bytes (1073741824) or a number and a unit: B, KiB, MiB or GiB (KB, MB and GB mean the same)"),
+                ),
+            }
+        }
         if let Some(include) = files.include {
             config.include = Some(globs(&include, &snippet, &mut problems));
         }
@@ -497,6 +556,33 @@ mod tests {
             PathBuf::from("assetlint.toml"),
             PathBuf::from("."),
         )
+    }
+
+    #[test]
+    fn max_file_size_takes_bytes_or_a_size_with_a_unit() {
+        assert_eq!(parse("").unwrap().max_file_size, DEFAULT_MAX_FILE_SIZE);
+        let size =
+            |v: &str| parse(&format!("[files]\nmax_file_size = {v}\n")).map(|c| c.max_file_size);
+        assert_eq!(size("1000").unwrap(), 1000);
+        assert_eq!(size("\"256 MiB\"").unwrap(), 256 << 20);
+        assert_eq!(size("\"2GB\"").unwrap(), 2 << 30);
+        assert_eq!(size("\"64 kib\"").unwrap(), 64 << 10);
+        for bad in ["0", "-5", "\"lots\"", "\"1.5 GiB\"", "\"12 TiB\"", "\"\""] {
+            let problems = size(bad).expect_err(bad);
+            assert_eq!(problems.len(), 1, "{bad}");
+            assert_eq!(problems[0].code, "config::invalid-size", "{bad}");
+        }
+        assert_eq!(parse_size("18446744073709551615 GiB"), None);
+    }
+
+    #[test]
+    fn deep_nesting_in_the_config_is_an_error_not_a_crash() {
+        let dotted = format!("a{} = 1\n", ".a".repeat(100_000));
+        assert!(parse(&dotted).is_err());
+        let inline = format!("a = {}1{}\n", "{a=".repeat(100_000), "}".repeat(100_000));
+        assert!(parse(&inline).is_err());
+        let arrays = format!("a = {}\n", "[".repeat(100_000));
+        assert!(parse(&arrays).is_err());
     }
 
     #[test]

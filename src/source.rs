@@ -272,6 +272,11 @@ impl Snippet {
     }
 }
 
+/// How many bytes of context lines, beyond the lines of the span itself,
+/// a rendered excerpt may show; past it, the excerpt shows the span's own
+/// lines only.
+pub const MAX_CONTEXT_BYTES: usize = 4096;
+
 impl miette::SourceCode for Snippet {
     fn read_span<'a>(
         &'a self,
@@ -284,10 +289,26 @@ impl miette::SourceCode for Snippet {
             .checked_sub(self.0.offset)
             .ok_or(miette::MietteError::OutOfBounds)?;
         let local = miette::SourceSpan::new(start.into(), span.len());
-        let contents = self
-            .0
-            .text
-            .read_span(&local, context_lines_before, context_lines_after)?;
+        let mut contents =
+            self.0
+                .text
+                .read_span(&local, context_lines_before, context_lines_after)?;
+        // Context lines are shown only while they are short: a finding next
+        // to a megabyte line prints its own line, not the neighbour.
+        if contents.data().len() > span.len() + MAX_CONTEXT_BYTES {
+            let text = self.0.text.as_bytes();
+            let end = (start + span.len()).min(text.len());
+            let first = text[..start.min(end)]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            let last = text[end..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(text.len(), |i| end + i);
+            let lines = miette::SourceSpan::new(first.into(), last - first);
+            contents = self.0.text.read_span(&lines, 0, 0)?;
+        }
         let data = contents.data();
         // Translate the local span back into file coordinates.
         let data_start = data.as_ptr() as usize - self.0.text.as_ptr() as usize;
@@ -309,6 +330,27 @@ impl miette::SourceCode for Snippet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_context_lines_are_left_out() {
+        use miette::SourceCode as _;
+        let long = "x".repeat(100_000);
+        let text = format!("id,vendor\n{long}\nA1,Acme\nA2,Bolt\n");
+        let s = Snippet::whole("t.csv".into(), text.clone().into());
+        let at = text.find("Acme").unwrap();
+        let span = miette::SourceSpan::new(at.into(), 4);
+        let shown = s.read_span(&span, 1, 1).unwrap();
+        assert_eq!(std::str::from_utf8(shown.data()).unwrap(), "A1,Acme");
+        assert_eq!(shown.line(), 2, "0-based line of the span's own line");
+        // Short context lines are still shown.
+        let at = text.find("Bolt").unwrap();
+        let span = miette::SourceSpan::new(at.into(), 4);
+        let shown = s.read_span(&span, 1, 0).unwrap();
+        assert_eq!(
+            std::str::from_utf8(shown.data()).unwrap(),
+            "A1,Acme\nA2,Bolt"
+        );
+    }
 
     #[test]
     fn large_snippets_use_the_line_index_and_agree_with_counting() {

@@ -552,6 +552,14 @@ fn read_sites(
             records: 0,
             problem: None,
         });
+        if let Some(size) = too_large(&file, config) {
+            let snippet = Snippet::whole(name.clone(), "".into());
+            findings.push(over_max_size(snippet, &name, size, config));
+            if let Some(last) = summary.inputs.last_mut() {
+                last.problem = Some(too_large_problem(size, config));
+            }
+            continue;
+        }
         let mut input = BufReader::new(file);
         let before = sites.len();
         let result = format
@@ -612,6 +620,9 @@ fn mixed_sites(
         let Ok(file) = File::open(path) else {
             continue;
         };
+        if too_large(&file, config).is_some() {
+            continue;
+        }
         // Each record becomes a site as it is read (a site is much smaller
         // than its record), kept until the file proves to hold assets too.
         let (mut found, mut assets) = (Vec::new(), false);
@@ -682,6 +693,12 @@ fn lint_file(
     };
     match File::open(&target.path) {
         Ok(file) => {
+            if let Some(size) = too_large(&file, config) {
+                stream.push(over_max_size(empty(), &target.display, size, config));
+                stream.flush_before(&target.display, usize::MAX);
+                set_problem(stream, too_large_problem(size, config));
+                return;
+            }
             let mut input = BufReader::new(file);
             lint(
                 engine,
@@ -704,6 +721,36 @@ fn lint_file(
             set_problem(stream, e.to_string());
         }
     }
+}
+
+/// The size of an open file when it is over `[files] max_file_size`.
+fn too_large(file: &File, config: &Config) -> Option<u64> {
+    let size = file.metadata().ok()?.len();
+    (size > config.max_file_size).then_some(size)
+}
+
+/// Why a file over `[files] max_file_size` was not read, for the summary.
+fn too_large_problem(size: u64, config: &Config) -> String {
+    format!(
+        "{size} bytes, over [files] max_file_size ({} bytes)",
+        config.max_file_size
+    )
+}
+
+/// The finding for a file over `[files] max_file_size`, which is not read.
+fn over_max_size(snippet: Snippet, name: &str, size: u64, config: &Config) -> Finding {
+    let code = Code::LimitExceeded;
+    let mut f = Finding::new(
+        code.id(),
+        code.severity(),
+        format!(
+            "{name} is {size} bytes, over the limit of {} bytes ([files] max_file_size)",
+            config.max_file_size
+        ),
+        Label::new(snippet, 0..0, "file too large; not read"),
+    );
+    f.help = Some(code.help().to_string());
+    f
 }
 
 /// The warning that an asset file gave no asset.
@@ -847,7 +894,10 @@ fn lint(
                     summary.not_checkable += 1;
                     progress.asset();
                 }
-                if problem.code == Code::ParseError {
+                // A limit that stops the reading (not one that drops a row)
+                // leaves the file unread as a parse error does.
+                let stopped = problem.code == Code::LimitExceeded && !problem.drops_record();
+                if problem.code == Code::ParseError || stopped {
                     parse_failed = true;
                     set_problem(stream, problem.message.clone());
                 }

@@ -67,6 +67,12 @@ codes! {
     InvalidValue = ("invalid-value", Warning,
         "A value could not be read as its field's type",
         "write dates as YYYY-MM-DD and booleans as true/false"),
+    /// An input is over one of the size limits that keep a run bounded in
+    /// memory and time (file size, line or cell length, nesting depth,
+    /// aliases, workbook size); the part over it was not read.
+    LimitExceeded = ("limit-exceeded", Error,
+        "An input is over one of assetlint's size limits",
+        "the part of the input over the limit was not read (see the message for which limit and what was skipped); split or shorten the input, or for the file size raise [files] max_file_size in assetlint.toml"),
     /// One row or item could not be read; the rest were.
     MalformedRow = ("malformed-row", Error,
         "A row could not be read",

@@ -18,15 +18,17 @@
 //! `&amp;` is unescaped in the value, not in the span.
 //!
 //! The root element must be `<bom>`. Entities are never expanded: a
-//! `<!DOCTYPE` declaring an `<!ENTITY` is refused. Malformed XML (and
-//! nesting deeper than [`MAX_DEPTH`]) is one [`Code::ParseError`] at the
-//! parser's position; the devices whose elements closed before it are still
-//! emitted, the one cut off is not. The parser is not recursive.
+//! `<!DOCTYPE` declaring an `<!ENTITY` is refused. Malformed XML is one
+//! [`Code::ParseError`] at the parser's position, nesting deeper than
+//! [`MAX_DEPTH`] one [`Code::LimitExceeded`] at the element; the devices
+//! whose elements closed before it are still emitted, the one cut off is
+//! not. The parser is not recursive.
 //!
 //! A file given as `cyclonedx` that starts with `{` is a JSON BOM and is
 //! read as JSON.
 //!
 //! [`Code::ParseError`]: crate::diag::Code::ParseError
+//! [`Code::LimitExceeded`]: crate::diag::Code::LimitExceeded
 
 use std::io::BufRead;
 use std::sync::Arc;
@@ -34,7 +36,9 @@ use std::sync::Arc;
 use quick_xml::events::{BytesStart, Event as XmlEvent};
 
 use crate::model::RawValue;
-use crate::read::structured::{cyclonedx, parse_error, read_text, JsonReader, MAX_DEPTH};
+use crate::read::structured::{
+    cyclonedx, parse_error, read_text, too_deep_error, JsonReader, MAX_DEPTH,
+};
 use crate::read::xml::{self, offset_in, refused_entities};
 use crate::read::{Event, Reader};
 use crate::source::{Snippet, Span, Spanned};
@@ -190,12 +194,7 @@ fn parse(text: &str, snippet: &Snippet) -> (Option<Spanned<RawValue>>, Option<Ev
                     return (None, Some(error));
                 }
                 if stack.len() >= MAX_DEPTH {
-                    break Some(parse_error(
-                        snippet,
-                        node.tag.span.clone(),
-                        format!("elements are nested deeper than {MAX_DEPTH} levels"),
-                        "too deep here".into(),
-                    ));
+                    break Some(too_deep_error(snippet, node.tag.span.clone()));
                 }
                 if matches!(event, XmlEvent::Empty(_)) {
                     close(&mut stack, &mut root, node, position);

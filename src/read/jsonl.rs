@@ -30,8 +30,46 @@ use crate::source::{Snippet, Span, Spanned};
 /// How many characters of a banner's `data` go into `firmware`.
 pub const BANNER_CHARS: usize = 200;
 
-/// Longest line read, in bytes; longer lines are a problem.
-pub const MAX_LINE: usize = 16 * 1024 * 1024;
+/// Longest line read, in bytes: a longer one is reported
+/// ([`Code::LimitExceeded`]) and skipped without being held in memory,
+/// counted as not checkable. Shodan truncates a banner's `data`, so a real
+/// line is a few kilobytes; 1 MiB is the same bound as a CSV row.
+pub const MAX_LINE: usize = 1024 * 1024;
+
+/// How much of a skipped over-long line its diagnostic shows, in bytes.
+const SHOWN: usize = 200;
+
+/// Reads one line (with its `\n`) into `buf`, holding at most `max + 1`
+/// bytes of it: the rest of a longer line is read and thrown away. The
+/// line's full length in bytes, 0 at the end of the input.
+fn read_line_capped(
+    input: &mut dyn BufRead,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> std::io::Result<usize> {
+    let mut total = 0;
+    loop {
+        let avail = match input.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if avail.is_empty() {
+            return Ok(total);
+        }
+        let (used, done) = match avail.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (avail.len(), false),
+        };
+        let room = (max + 1).saturating_sub(buf.len());
+        buf.extend_from_slice(&avail[..used.min(room)]);
+        input.consume(used);
+        total += used;
+        if done {
+            return Ok(total);
+        }
+    }
+}
 
 /// Shodan banner JSON lines.
 pub struct JsonLinesReader;
@@ -48,13 +86,33 @@ impl Reader for JsonLinesReader {
         let mut buf = Vec::new();
         loop {
             buf.clear();
-            let n = input.read_until(b'\n', &mut buf)?;
+            let n = read_line_capped(input, &mut buf, MAX_LINE)?;
             if n == 0 {
                 return Ok(());
             }
             line_no += 1;
             let start = offset;
             offset += n;
+            if n > MAX_LINE {
+                let mut shown = SHOWN.min(buf.len());
+                while shown > 0 && std::str::from_utf8(&buf[..shown]).is_err() {
+                    shown -= 1;
+                }
+                let text: Arc<str> = Arc::from(String::from_utf8_lossy(&buf[..shown]).as_ref());
+                let snippet = Snippet::part(name.clone(), text, start, line_no);
+                emit(Event::Problem(Problem {
+                    code: Code::LimitExceeded,
+                    dropped: true,
+                    message: format!(
+                        "a line is longer than the {} MiB line limit",
+                        MAX_LINE >> 20
+                    ),
+                    snippet,
+                    span: start..start + shown,
+                    label: format!("this line holds {n} bytes; it was skipped"),
+                }));
+                continue;
+            }
             let text: Arc<str> = Arc::from(String::from_utf8_lossy(&buf).as_ref());
             let snippet = Snippet::part(name.clone(), text.clone(), start, line_no);
             if text.len() != n {
@@ -65,8 +123,17 @@ impl Reader for JsonLinesReader {
             if text.trim().is_empty() {
                 continue;
             }
-            if n > MAX_LINE {
-                emit(malformed(&snippet, start, "the line is too long"));
+            if let Some(at) = too_deep(&text, false) {
+                emit(Event::Problem(Problem {
+                    code: Code::LimitExceeded,
+                    dropped: true,
+                    message: format!(
+                        "this line's lists and maps are nested deeper than the {MAX_DEPTH}-level limit"
+                    ),
+                    snippet,
+                    span: start + at..start + at + 1,
+                    label: "too deep here; the line was skipped".into(),
+                }));
                 continue;
             }
             match line(&text, start) {
@@ -142,9 +209,6 @@ fn scalar(v: &Spanned<RawValue>) -> Option<(String, Span)> {
 
 /// The entries of one line, or why it is not a banner.
 fn line(text: &str, start: usize) -> Result<Entries, String> {
-    if too_deep(text, false).is_some() {
-        return Err(format!("nested deeper than {MAX_DEPTH} levels"));
-    }
     let collect = CollectOptions {
         comments: CommentCollectionStrategy::Off,
         tokens: false,
@@ -268,7 +332,9 @@ mod tests {
         let text = format!("{deep}{{\"ip_str\": \"1.2.3.4\"}}\n{{\"ip_str\": \"5.6");
         let events = read(&text);
         assert_eq!(events.len(), 3);
-        assert!(matches!(&events[0], Event::Problem(p) if p.code == Code::MalformedRow));
+        assert!(
+            matches!(&events[0], Event::Problem(p) if p.code == Code::LimitExceeded && p.dropped)
+        );
         assert!(matches!(&events[1], Event::Record(..)));
         assert!(matches!(&events[2], Event::Problem(p) if p.code == Code::MalformedRow));
         for cut in 0..text.len() {
@@ -276,6 +342,44 @@ mod tests {
                 read(&text[..cut]);
             }
         }
+    }
+
+    #[test]
+    fn an_over_long_line_is_skipped_without_being_held() {
+        let mut text = String::from("{\"ip_str\": \"1.2.3.4\", \"data\": \"");
+        text.push_str(&"x".repeat(MAX_LINE + 10));
+        text.push_str("\"}\n{\"ip_str\": \"5.6.7.8\"}\n");
+        let first = text.find('\n').map_or(0, |i| i + 1);
+        let events = read(&text);
+        assert_eq!(events.len(), 2, "{events:?}");
+        let Event::Problem(p) = &events[0] else {
+            panic!("expected a problem, got {:?}", events[0]);
+        };
+        assert_eq!((p.code, p.dropped), (Code::LimitExceeded, true));
+        assert_eq!(p.span, 0..SHOWN);
+        assert_eq!(p.snippet.text().len(), SHOWN);
+        assert_eq!(
+            p.label,
+            format!("this line holds {first} bytes; it was skipped")
+        );
+        let Event::Record(_, r) = &events[1] else {
+            panic!("expected a record, got {:?}", events[1]);
+        };
+        assert_eq!((r.line, r.span.start), (2, first));
+    }
+
+    #[test]
+    fn capped_lines_keep_at_most_one_byte_over() {
+        let mut input: &[u8] = b"abcdefgh\nij\nkl";
+        let mut buf = Vec::new();
+        assert_eq!(read_line_capped(&mut input, &mut buf, 4).unwrap(), 9);
+        assert_eq!(buf, b"abcde");
+        buf.clear();
+        assert_eq!(read_line_capped(&mut input, &mut buf, 4).unwrap(), 3);
+        assert_eq!(buf, b"ij\n");
+        buf.clear();
+        assert_eq!(read_line_capped(&mut input, &mut buf, 4).unwrap(), 2);
+        assert_eq!(read_line_capped(&mut input, &mut buf, 4).unwrap(), 0);
     }
 
     #[test]

@@ -18,11 +18,13 @@ use std::sync::Arc;
 
 use quick_xml::events::{BytesStart, Event as XmlEvent};
 
-use super::xml::{attributes, offset_in, refused_entities};
+use super::csv::MAX_CELL;
+use super::xml::{attributes, offset_in, over_long, refused_entities};
+use crate::diag::Code;
 
 use crate::model::{RawValue, Record};
 use crate::read::structured::{parse_error, read_text, Lines};
-use crate::read::{Event, Hint, Reader};
+use crate::read::{Event, Hint, Problem, Reader};
 use crate::source::{Snippet, Span, Spanned};
 
 /// nmap XML scan output.
@@ -45,6 +47,9 @@ struct Host {
     /// Set after the first `<osmatch>` ends: later, weaker guesses are
     /// not part of the banner.
     os_seen: bool,
+    /// The first attribute value longer than [`MAX_CELL`]: the host is
+    /// then not read.
+    too_long: Option<Span>,
 }
 
 impl Reader for NmapReader {
@@ -98,7 +103,12 @@ impl Reader for NmapReader {
                         continue;
                     }
                     if let Some(h) = host.as_mut() {
-                        element(&text, e, h);
+                        match over_long(&text, e, MAX_CELL) {
+                            Some(span) => {
+                                h.too_long.get_or_insert(span);
+                            }
+                            None => element(&text, e, h),
+                        }
                     }
                 }
                 XmlEvent::End(e) if e.name().as_ref() == b"osmatch" => {
@@ -108,8 +118,27 @@ impl Reader for NmapReader {
                 }
                 XmlEvent::End(e) if e.name().as_ref() == b"host" => {
                     let end = usize::try_from(xml.buffer_position()).unwrap_or(text.len());
-                    if let Some(h) = host.take() {
-                        if let Some(r) = record(&snippet, &lines, h, end) {
+                    if let Some(mut h) = host.take() {
+                        let too_long = h.too_long.take();
+                        // A host that gives no record (not up) loses
+                        // nothing by a long value.
+                        let record = record(&snippet, &lines, h, end);
+                        if let (Some(span), Some(_)) = (too_long, &record) {
+                            emit(Event::Problem(Problem {
+                                code: Code::LimitExceeded,
+                                dropped: true,
+                                message: format!(
+                                    "an attribute value is longer than the {} KiB value limit",
+                                    MAX_CELL / 1024
+                                ),
+                                label: format!(
+                                    "this value is {} bytes; the host was not read",
+                                    span.len()
+                                ),
+                                snippet: value_snippet(&name, &text, &lines, &span),
+                                span: span.start..span.start + 1,
+                            }));
+                        } else if let Some(r) = record {
                             emit(Event::Record(Hint::Unknown, r));
                         }
                     }
@@ -120,6 +149,24 @@ impl Reader for NmapReader {
         }
         Ok(())
     }
+}
+
+/// A snippet of the first bytes of the value at `span` only (its line may
+/// be as long as the file).
+fn value_snippet(name: &Arc<str>, text: &str, lines: &Lines, span: &Span) -> Snippet {
+    let mut end = span.end.min(span.start + 200);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+    let column = text[line_start..span.start].chars().count();
+    Snippet::fragment(
+        name.clone(),
+        Arc::from(&text[span.start..end]),
+        span.start,
+        lines.line(span.start),
+        column,
+    )
 }
 
 fn get<'a>(
@@ -263,6 +310,24 @@ mod tests {
             .read("t.xml".into(), &mut input, &mut |e| out.push(e))
             .expect("in-memory read");
         out
+    }
+
+    #[test]
+    fn an_over_long_attribute_value_drops_its_host_without_a_copy() {
+        let long = "h".repeat(MAX_CELL + 1);
+        let text = format!(
+            "<nmaprun>\n<host><status state=\"up\"/><address addr=\"192.0.2.1\" addrtype=\"ipv4\"/><hostnames><hostname name=\"{long}\"/></hostnames></host>\n<host><status state=\"up\"/><address addr=\"192.0.2.2\" addrtype=\"ipv4\"/></host>\n</nmaprun>\n"
+        );
+        let events = read(&text);
+        assert_eq!(events.len(), 2, "{events:?}");
+        let Event::Problem(p) = &events[0] else {
+            panic!("expected the limit, got {:?}", events[0]);
+        };
+        assert_eq!((p.code, p.dropped), (Code::LimitExceeded, true));
+        assert_eq!(&text[p.span.clone()], "h");
+        assert_eq!(p.snippet.slice(&p.span), Some("h"));
+        assert!(p.snippet.text().len() <= 200);
+        assert!(matches!(&events[1], Event::Record(_, r) if r.line == 3));
     }
 
     #[test]

@@ -45,8 +45,33 @@ use crate::diag::Code;
 use crate::model::{RawValue, Record};
 use crate::source::{Snippet, Spanned};
 
-/// The largest workbook read, in bytes.
+/// The largest workbook read, in bytes; larger is [`Code::LimitExceeded`].
+/// It is held in memory whole while read; 64 MiB is a zipped register of
+/// millions of rows.
 pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The most a zipped workbook (`.xlsx`, `.xlsm`, `.ods`) may unpack to, in
+/// bytes, counted as its entries are unpacked (not as the zip declares) in
+/// a check before it is parsed: more is [`Code::LimitExceeded`] and the
+/// workbook is not read. A zip bomb of a few kilobytes can unpack to
+/// gigabytes of sheet XML, which the parser would turn into cells in
+/// memory; 256 MiB of XML is a register of a few million cells.
+pub const MAX_UNPACKED: u64 = 256 * 1024 * 1024;
+
+/// The most entries a zipped workbook may hold: a workbook has a few per
+/// sheet, so 10 000 is far beyond a real one, and bounds the work of
+/// walking a hostile zip's directory.
+pub const MAX_ENTRIES: usize = 10_000;
+
+/// The most an entry of a zipped workbook may unpack to, as a multiple of
+/// its packed size, once it unpacks to more than [`RATIO_FROM`] bytes.
+/// Sheet XML packs 5 to 50 times smaller; deflate's own limit is about
+/// 1000, which only a bomb's run of one repeated byte comes near.
+pub const MAX_RATIO: u64 = 200;
+
+/// Entries that unpack to at most this many bytes are not held to
+/// [`MAX_RATIO`] (a tiny entry of repeated text may pack very small).
+pub const RATIO_FROM: u64 = 1024 * 1024;
 
 /// Reads spreadsheet workbooks.
 #[derive(Default)]
@@ -68,13 +93,21 @@ impl Reader for XlsxReader {
         let mut bytes = Vec::new();
         input.take(MAX_BYTES + 1).read_to_end(&mut bytes)?;
         if bytes.len() as u64 > MAX_BYTES {
-            emit(file_problem(
+            emit(limit_problem(
                 &name,
                 format!(
                     "{name} is larger than {} MiB, the most a workbook may be",
                     MAX_BYTES / (1024 * 1024)
                 ),
-                "workbook too large".into(),
+                "workbook too large; not read".into(),
+            ));
+            return Ok(());
+        }
+        if let Some(why) = zip_bomb(&bytes, MAX_UNPACKED, MAX_ENTRIES) {
+            emit(limit_problem(
+                &name,
+                format!("{name} {why}"),
+                "workbook not read: it could be a zip bomb".into(),
             ));
             return Ok(());
         }
@@ -94,6 +127,72 @@ impl Reader for XlsxReader {
         }
         Ok(())
     }
+}
+
+/// A [`Code::LimitExceeded`] problem about the whole file.
+fn limit_problem(name: &Arc<str>, message: String, label: String) -> Event {
+    let mut event = file_problem(name, message, label);
+    if let Event::Problem(p) = &mut event {
+        p.code = Code::LimitExceeded;
+    }
+    event
+}
+
+/// Why a zipped workbook is not to be parsed: it holds more than
+/// `max_entries` entries, or unpacks to more than `max_unpacked` bytes, or
+/// an entry unpacks to more than [`MAX_RATIO`] times its packed size. The
+/// entries are unpacked into nothing and counted, so a zip whose directory
+/// understates the sizes is caught as well; unpacking stops at the limit,
+/// so the check costs at most `max_unpacked` bytes of inflating and no
+/// memory. `None` for a workbook that is not a zip, or a zip the parser is
+/// left to report on.
+fn zip_bomb(bytes: &[u8], max_unpacked: u64, max_entries: usize) -> Option<String> {
+    if !bytes.starts_with(b"PK\x03\x04") {
+        return None;
+    }
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
+    if zip.len() > max_entries {
+        return Some(format!(
+            "holds {} zip entries, more than the limit of {max_entries} for a workbook",
+            zip.len()
+        ));
+    }
+    let mib = |n: u64| n / (1024 * 1024);
+    if let Some(declared) = zip
+        .decompressed_size()
+        .filter(|&d| d > u128::from(max_unpacked))
+    {
+        return Some(format!(
+            "says it unpacks to {} MiB, more than the limit of {} MiB for a workbook",
+            declared / (1024 * 1024),
+            mib(max_unpacked)
+        ));
+    }
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let Ok(entry) = zip.by_index(i) else {
+            continue;
+        };
+        let packed = entry.compressed_size();
+        let ratio_cap = RATIO_FROM.max(packed.saturating_mul(MAX_RATIO));
+        let cap = (max_unpacked - total).min(ratio_cap);
+        let name = entry.name().to_string();
+        let mut counted = entry.take(cap.saturating_add(1));
+        let n = std::io::copy(&mut counted, &mut std::io::sink()).ok()?;
+        total += n.min(cap);
+        if n > cap && cap == ratio_cap {
+            return Some(format!(
+                "has an entry, {name:?}, that unpacks to more than {MAX_RATIO} times its packed size of {packed} bytes"
+            ));
+        }
+        if n > cap {
+            return Some(format!(
+                "unpacks to more than {} MiB, the limit for a workbook",
+                mib(max_unpacked)
+            ));
+        }
+    }
+    None
 }
 
 /// A problem about the whole file, with nothing to underline.
@@ -505,14 +604,74 @@ mod tests {
     }
 
     #[test]
-    fn an_oversized_workbook_is_one_parse_error() {
+    fn an_oversized_workbook_is_over_the_limit() {
         let big = vec![0u8; MAX_BYTES as usize + 1];
         let events = read(&big);
         assert!(
-            matches!(&events[..], [Event::Problem(p)] if p.code == Code::ParseError
+            matches!(&events[..], [Event::Problem(p)] if p.code == Code::LimitExceeded
                 && p.message.contains("larger than 64 MiB")),
             "{events:?}"
         );
+    }
+
+    /// A zip of `entries` deflated entries of `size` zero bytes each.
+    fn zeros_zip(entries: usize, size: usize) -> Vec<u8> {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        let chunk = vec![0u8; 64 * 1024];
+        for i in 0..entries {
+            zip.start_file(format!("xl/worksheets/sheet{i}.xml"), options)
+                .expect("in-memory zip");
+            let mut left = size;
+            while left > 0 {
+                let n = left.min(chunk.len());
+                zip.write_all(&chunk[..n]).expect("in-memory zip");
+                left -= n;
+            }
+        }
+        zip.finish().expect("in-memory zip").into_inner()
+    }
+
+    #[test]
+    fn zip_bombs_are_refused_before_parsing() {
+        // Far more than MAX_RATIO times smaller packed: refused whatever
+        // the totals.
+        let bomb = zeros_zip(1, 4 * RATIO_FROM as usize);
+        assert!(bomb.len() < 64 * 1024, "{}", bomb.len());
+        let why = zip_bomb(&bomb, MAX_UNPACKED, MAX_ENTRIES).expect("refused");
+        assert!(why.contains("more than 200 times its packed size"), "{why}");
+        let events = read(&bomb);
+        assert!(
+            matches!(&events[..], [Event::Problem(p)] if p.code == Code::LimitExceeded
+                && p.message.contains("sheet0.xml")),
+            "{events:?}"
+        );
+        // Over the total, counted while unpacking even when the directory
+        // understates it: the declared sizes are patched down to 1 byte.
+        let mut lying = zeros_zip(3, 1024 * 1024);
+        let max = 2 * 1024 * 1024;
+        assert_eq!(zip_bomb(&lying, max * 2, MAX_ENTRIES), None);
+        let why = zip_bomb(&lying, max, MAX_ENTRIES).expect("refused");
+        assert!(why.contains("says it unpacks to 3 MiB"), "{why}");
+        for sig in [&b"PK\x03\x04"[..], &b"PK\x01\x02"[..]] {
+            let at: Vec<usize> = (0..lying.len() - 4)
+                .filter(|&i| &lying[i..i + 4] == sig)
+                .collect();
+            let field = if sig[2] == 3 { 22 } else { 24 };
+            for i in at {
+                lying[i + field..i + field + 4].copy_from_slice(&1u32.to_le_bytes());
+            }
+        }
+        let why = zip_bomb(&lying, max, MAX_ENTRIES).expect("refused");
+        assert!(why.contains("unpacks to more than 2 MiB"), "{why}");
+        // Too many entries.
+        let many = zeros_zip(5, 1);
+        assert!(zip_bomb(&many, MAX_UNPACKED, 4).is_some_and(|w| w.contains("5 zip entries")));
+        // A real workbook passes.
+        let book = sample().expect("sample workbook");
+        assert_eq!(zip_bomb(&book, MAX_UNPACKED, MAX_ENTRIES), None);
     }
 
     #[test]

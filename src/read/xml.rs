@@ -8,7 +8,7 @@ use quick_xml::events::{BytesStart, BytesText};
 
 use crate::read::structured::parse_error;
 use crate::read::Event;
-use crate::source::{Snippet, Spanned};
+use crate::source::{Snippet, Span, Spanned};
 
 /// The byte offset of `part` in `text`, when `part` borrows from it.
 pub(crate) fn offset_in(text: &str, part: &[u8]) -> Option<usize> {
@@ -44,6 +44,18 @@ pub(crate) fn attributes(
         ));
     }
     out
+}
+
+/// The span of the first attribute value of `e` longer than `max` bytes as
+/// written, found without unescaping or copying it.
+pub(crate) fn over_long(text: &str, e: &BytesStart<'_>, max: usize) -> Option<Span> {
+    e.attributes().with_checks(false).flatten().find_map(|a| {
+        let Cow::Borrowed(raw) = a.value else {
+            return None;
+        };
+        let at = offset_in(text, raw)?;
+        (raw.len() > max).then(|| at..at + raw.len())
+    })
 }
 
 /// A parse error at the first `<!ENTITY` of a `<!DOCTYPE>`, if it declares

@@ -10,7 +10,9 @@ use jsonc_parser::ast::{ObjectPropName, Value};
 use jsonc_parser::{CollectOptions, CommentCollectionStrategy, ParseOptions};
 
 use super::stream::{self, Window, MAX_ITEM};
-use super::{emit_records, netbox, parse_error, too_deep, too_deep_from, unquote, MAX_DEPTH};
+use super::{
+    emit_records, netbox, parse_error, too_deep, too_deep_error, too_deep_from, unquote, MAX_DEPTH,
+};
 use crate::diag::Code;
 use crate::model::RawValue;
 use crate::read::{Event, Hint, Reader};
@@ -67,12 +69,7 @@ pub(crate) fn read_json_as(
 /// Reads a whole file's text as one tree.
 fn tree(text: &str, snippet: &Snippet, emit: &mut dyn FnMut(Event)) {
     if let Some(at) = too_deep(text, false) {
-        emit(parse_error(
-            snippet,
-            at..at + 1,
-            format!("lists and maps are nested deeper than {MAX_DEPTH} levels"),
-            "too deep here".into(),
-        ));
+        emit(too_deep_error(snippet, at..at + 1));
         return;
     }
     let collect = CollectOptions {
@@ -234,9 +231,12 @@ impl Streamer<'_> {
             None => {
                 emit(stream::problem(
                     &self.w,
-                    Code::ParseError,
+                    Code::LimitExceeded,
                     at..at + 1,
-                    format!("a list item is larger than {} MiB", MAX_ITEM >> 20),
+                    format!(
+                        "a list item is larger than the {} MiB item limit",
+                        MAX_ITEM >> 20
+                    ),
                     "this item was not read".into(),
                 ));
                 Ok(Err(Stop))
@@ -256,10 +256,10 @@ impl Streamer<'_> {
         if let Some(at) = too_deep_from(text, false, depth) {
             emit(stream::problem(
                 &self.w,
-                Code::ParseError,
+                Code::LimitExceeded,
                 start + at..start + at + 1,
-                format!("lists and maps are nested deeper than {MAX_DEPTH} levels"),
-                "too deep here".into(),
+                format!("lists and maps are nested deeper than the {MAX_DEPTH}-level limit"),
+                "too deep here; the reading stopped".into(),
             ));
             return Err(Stop);
         }

@@ -24,14 +24,15 @@
 //! [`RawValue::List`]. String spans cover the text inside the quotes, as in
 //! CSV. A syntax error is one [`Code::ParseError`] at the parser's position,
 //! and then no records are emitted for that file. Nesting deeper than
-//! [`MAX_DEPTH`] is a parse error too.
+//! [`MAX_DEPTH`] is one [`Code::LimitExceeded`] at the place, with the same
+//! effect.
 
 use std::io::{BufRead, Read};
 use std::sync::Arc;
 
 use crate::diag::Code;
 use crate::model::{RawValue, Record};
-use crate::read::decode::{self, Decoded};
+use crate::read::decode;
 use crate::read::{Event, Hint, Problem};
 use crate::source::{Snippet, Span, Spanned};
 
@@ -47,10 +48,18 @@ pub use self::json::JsonReader;
 pub use self::toml::TomlReader;
 pub use self::yaml::YamlReader;
 
-/// Deepest nesting of lists and maps read.
+/// Deepest nesting of lists and maps read (JSON, YAML, TOML, JSON lines,
+/// CycloneDX XML elements); deeper is [`Code::LimitExceeded`]. A register
+/// needs a handful of levels; 128 leaves room for any real manifest while
+/// keeping the parsers' recursion and the trees' drop far from the stack's
+/// end.
 pub const MAX_DEPTH: usize = 128;
 
-/// Largest structured file read, in bytes (they are read whole).
+/// Largest structured file read whole, in bytes; larger is
+/// [`Code::LimitExceeded`]. Files of the generic shapes over
+/// [`stream::STREAM_FROM`] are streamed and not held whole, so this bounds
+/// only manifests (CycloneDX, NetBox), nmap and CycloneDX XML, and TOML,
+/// whose text and tree are held at once (a few times this in memory).
 pub const MAX_FILE: u64 = 256 * 1024 * 1024;
 
 /// What every structured reader does first: read the whole input (up to
@@ -61,14 +70,16 @@ pub(crate) fn read_text(
     input: &mut dyn BufRead,
     emit: &mut dyn FnMut(Event),
 ) -> std::io::Result<Option<(Arc<str>, Snippet)>> {
-    let mut bytes = Vec::new();
-    input.take(MAX_FILE + 1).read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > MAX_FILE {
+    // Decoded as it is read, so the bytes and the text are not both held.
+    let mut limited = input.take(MAX_FILE + 1);
+    let mut text = String::new();
+    let mut dec = decode::StreamDecoder::new(&mut limited);
+    while dec.read_chunk(&mut text)? {}
+    let fallback = dec.fallback();
+    if limited.limit() == 0 {
         too_large(name, emit);
         return Ok(None);
     }
-    let Decoded { text, fallback, .. } = decode::decode(&bytes);
-    drop(bytes);
     Ok(Some(whole_text(name, text, fallback, emit)))
 }
 
@@ -76,9 +87,12 @@ pub(crate) fn read_text(
 pub(crate) fn too_large(name: &Arc<str>, emit: &mut dyn FnMut(Event)) {
     let snippet = Snippet::whole(name.clone(), Arc::from(""));
     emit(Event::Problem(Problem {
-        code: Code::ParseError,
+        code: Code::LimitExceeded,
         dropped: false,
-        message: format!("the file is larger than {} MiB", MAX_FILE >> 20),
+        message: format!(
+            "the file is larger than the {} MiB limit for files read whole",
+            MAX_FILE >> 20
+        ),
         snippet,
         span: 0..0,
         label: "this file was not read".into(),
@@ -130,6 +144,32 @@ pub fn read_sites_first(
 
 /// A parse error at `span`.
 pub(crate) fn parse_error(snippet: &Snippet, span: Span, message: String, label: String) -> Event {
+    let mut event = located(snippet, span, message, label);
+    if let Event::Problem(p) = &mut event {
+        p.code = Code::ParseError;
+    }
+    event
+}
+
+/// The [`Code::LimitExceeded`] problem for nesting deeper than
+/// [`MAX_DEPTH`] at `span`, where the reading of the file (or of the
+/// streamed item) stops.
+pub(crate) fn too_deep_error(snippet: &Snippet, span: Span) -> Event {
+    let mut event = located(
+        snippet,
+        span,
+        format!("lists and maps are nested deeper than the {MAX_DEPTH}-level limit"),
+        "too deep here; the reading stopped".into(),
+    );
+    if let Event::Problem(p) = &mut event {
+        p.code = Code::LimitExceeded;
+    }
+    event
+}
+
+/// A problem at `span`, trimmed to the text it marks (its code is set by
+/// the caller).
+fn located(snippet: &Snippet, span: Span, message: String, label: String) -> Event {
     let text = snippet.text();
     // A parser's position may fall inside a character: move back to its start.
     let floor = |mut at: usize| {

@@ -29,7 +29,9 @@
 //! Where a streamed file differs from a whole-file reading: a syntax error
 //! stops the reading at the error (the records before it were already
 //! emitted), instead of dropping the whole file; one item larger than
-//! [`MAX_ITEM`] is a parse error; and the YAML alias warning names the
+//! [`MAX_ITEM`] is [`Code::LimitExceeded`] and stops the reading there;
+//! an item referring to more than [`super::yaml::MAX_ALIAS_RETRIES`] anchors of
+//! earlier items does the same (YAML); and the YAML alias warning names the
 //! first alias without counting the later ones. Everything is emitted in
 //! file order.
 
@@ -46,7 +48,10 @@ use crate::source::{Snippet, Span, Spanned};
 /// Files up to this many bytes are read whole; larger ones are streamed.
 pub const STREAM_FROM: usize = 4 * 1024 * 1024;
 
-/// The largest single list item of a streamed file, in bytes.
+/// The largest single list item of a streamed file, in bytes; larger is
+/// [`Code::LimitExceeded`] and the reading stops there. Memory is one item
+/// plus the window, so this bounds a streamed file's memory; 16 MiB is
+/// thousands of times a real asset or site.
 pub const MAX_ITEM: usize = 16 * 1024 * 1024;
 
 /// The first [`STREAM_FROM`] bytes of `input` (one more when there are
@@ -610,9 +615,46 @@ mod tests {
         let events = events(read_json, &text, 0);
         assert!(matches!(&events[0], Event::Record(..)));
         assert!(
-            matches!(&events[1], Event::Problem(p) if p.code == Code::ParseError && p.message.contains("larger than 16 MiB"))
+            matches!(&events[1], Event::Problem(p) if p.code == Code::LimitExceeded && p.message.contains("larger than the 16 MiB item limit"))
         );
         assert_eq!(events.len(), 2);
+    }
+
+    #[test]
+    fn aliases_to_many_earlier_anchors_stay_linear_and_bounded() {
+        use super::super::yaml::MAX_ALIAS_RETRIES;
+        // Each item refers to an anchor no other item refers to, and to
+        // one the first did.
+        let mut text = String::from("assets:\n");
+        for i in 0..300 {
+            text.push_str(&format!("  - id: A{i}\n    vendor: *v{i}\n    site: *v0\n"));
+        }
+        let read = events(read_yaml, &text, 0);
+        let records = read
+            .iter()
+            .filter(|e| matches!(e, Event::Record(..)))
+            .count();
+        assert_eq!(records, 300);
+        // One item referring to too many: the limit, and the reading stops.
+        let mut text = String::from("- id: A1\n- id: A2\n  refs: [");
+        for i in 0..=MAX_ALIAS_RETRIES {
+            text.push_str(&format!("*r{i}, "));
+        }
+        text.push_str("x]\n- id: A3\n");
+        let events = events(read_yaml, &text, 0);
+        assert!(matches!(&events[0], Event::Record(..)), "{events:?}");
+        let Some(Event::Problem(p)) = events.last() else {
+            panic!("expected the limit, got {events:?}");
+        };
+        assert_eq!(p.code, Code::LimitExceeded, "{p:?}");
+        let r = format!("*r{MAX_ALIAS_RETRIES}");
+        assert_eq!(
+            p.snippet.slice(&p.span).map(|s| &s[..r.len()]),
+            Some(r.as_str())
+        );
+        assert!(!events
+            .iter()
+            .any(|e| matches!(e, Event::Record(_, r) if r.line == 4)));
     }
 
     #[test]

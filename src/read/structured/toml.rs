@@ -9,7 +9,7 @@ use std::sync::Arc;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned as TSpanned;
 
-use super::{emit_records, parse_error, read_text, too_deep, unquote, MAX_DEPTH};
+use super::{emit_records, parse_error, read_text, too_deep, too_deep_error, unquote};
 use crate::model::RawValue;
 use crate::read::{Event, Reader};
 use crate::source::Spanned;
@@ -28,18 +28,18 @@ impl Reader for TomlReader {
             return Ok(());
         };
         if let Some(at) = too_deep(&text, true) {
-            emit(parse_error(
-                &snippet,
-                at..at + 1,
-                format!("lists and tables are nested deeper than {MAX_DEPTH} levels"),
-                "too deep here".into(),
-            ));
+            emit(too_deep_error(&snippet, at..at + 1));
             return Ok(());
         }
         match DeTable::parse(&text) {
             Err(e) => {
                 let span = e.span().unwrap_or(0..0);
                 let message = e.message().trim().to_string();
+                if message.contains("recursion limit") {
+                    // The parser's own bound on dotted keys and headers.
+                    emit(too_deep_error(&snippet, span));
+                    return Ok(());
+                }
                 emit(parse_error(
                     &snippet,
                     span,
@@ -86,4 +86,31 @@ fn convert(text: &str, value: TSpanned<DeValue<'_>>) -> Spanned<RawValue> {
         DeValue::Table(t) => table_entries(text, t),
     };
     Spanned::new(v, span)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Code;
+
+    #[test]
+    fn nesting_past_the_limit_is_the_limit_not_a_crash() {
+        for text in [
+            format!("a{} = 1\n", ".a".repeat(100_000)),
+            format!("[a{}]\n", ".a".repeat(100_000)),
+            format!("a = {}1{}\n", "{a=".repeat(100_000), "}".repeat(100_000)),
+            format!("a = {}\n", "[".repeat(100_000)),
+        ] {
+            let mut events = Vec::new();
+            TomlReader
+                .read("t.toml".into(), &mut text.as_bytes(), &mut |e| {
+                    events.push(e)
+                })
+                .expect("in-memory read");
+            assert!(
+                matches!(&events[..], [Event::Problem(p)] if p.code == Code::LimitExceeded),
+                "{events:?}"
+            );
+        }
+    }
 }

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use saphyr_parser::{Event as YEvent, Parser, ScalarStyle, Span as YSpan};
 
 use super::stream::{self, Window, MAX_ITEM};
-use super::{emit_records, netbox, parse_error, unquote, MAX_DEPTH};
+use super::{emit_records, netbox, parse_error, too_deep_error, unquote, MAX_DEPTH};
 use crate::diag::Code;
 use crate::model::RawValue;
 use crate::read::{Event, Hint, Problem, Reader};
@@ -111,7 +111,7 @@ pub(crate) fn read_yaml_as(
             committed: false,
             warned: false,
             alias_told: false,
-            anchors: Vec::new(),
+            anchors: std::collections::HashSet::new(),
             sites_only,
         };
         Ok(match streamer.run(emit)? {
@@ -186,6 +186,10 @@ fn build(
             Ok(e) => e,
             Err(e) => {
                 let at = map.byte(e.marker().index());
+                if e.info().contains("recursion limit") {
+                    // The parser's own bound on flow nesting.
+                    return Err(too_deep_error(snippet, at..at));
+                }
                 return Err(parse_error(
                     snippet,
                     at..at,
@@ -198,12 +202,7 @@ fn build(
         let done = match event {
             YEvent::SequenceStart(..) | YEvent::MappingStart(..) => {
                 if stack.len() + depth >= MAX_DEPTH {
-                    return Err(parse_error(
-                        snippet,
-                        span,
-                        format!("lists and maps are nested deeper than {MAX_DEPTH} levels"),
-                        "too deep here".into(),
-                    ));
+                    return Err(too_deep_error(snippet, span));
                 }
                 stack.push(match event {
                     YEvent::SequenceStart(..) => Frame::List {
@@ -269,6 +268,22 @@ fn build(
     Ok(())
 }
 
+/// How many names of anchors of earlier items a streamed YAML file
+/// remembers (each up to [`MAX_ANCHOR_NAME`] bytes), so that a later item
+/// referring to one is parsed once rather than twice; this bounds their
+/// memory.
+pub const MAX_ANCHORS: usize = 4096;
+
+/// The longest anchor name remembered across items, in bytes.
+const MAX_ANCHOR_NAME: usize = 128;
+
+/// How many new anchors of earlier items one streamed item may refer to
+/// (each one found costs a parse of the item): more is
+/// [`Code::LimitExceeded`]. Aliases are not expanded, so a real file has
+/// a few (a `defaults` anchor); 16 bounds a hostile item's parsing to 17
+/// times its size.
+pub const MAX_ALIAS_RETRIES: usize = 16;
+
 /// A syntax error found while streaming (already emitted): stop.
 struct Stop;
 
@@ -292,8 +307,8 @@ struct Streamer<'a> {
     committed: bool,
     warned: bool,
     alias_told: bool,
-    /// Anchors that later items refer to.
-    anchors: Vec<String>,
+    /// Anchors of earlier items that later items refer to.
+    anchors: std::collections::HashSet<String>,
     /// Whether only the site records and each asset list's first item are
     /// wanted (see [`super::read_sites_first`]).
     sites_only: bool,
@@ -383,7 +398,12 @@ impl Streamer<'_> {
     /// An alias to an anchor of an earlier item is unknown to the parser
     /// here: the anchor is then defined on a dummy item (or entry) put
     /// before the text, which is dropped again (aliases are read as null
-    /// anyway), and the text parsed once more.
+    /// anyway), and the text parsed once more. Only the anchors the item
+    /// refers to are put before it; the names found so are remembered (up
+    /// to [`MAX_ANCHORS`]), so a later item referring to them is parsed
+    /// once. An item needing more than [`MAX_ALIAS_RETRIES`] new ones is
+    /// [`Code::LimitExceeded`] and the reading stops there, so the parsing
+    /// stays linear in the file.
     fn parse(
         &mut self,
         start: usize,
@@ -392,9 +412,19 @@ impl Streamer<'_> {
         list: Option<usize>,
         emit: &mut dyn FnMut(Event),
     ) -> Result<Vec<Spanned<RawValue>>, Stop> {
+        // The remembered anchors this item refers to.
+        let mut needed: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for (_, name) in aliases_in(self.w.get(start..end)) {
+            if self.anchors.contains(name) && seen.insert(name) {
+                needed.push(name.to_string());
+            }
+        }
+        drop(seen);
+        let mut tries = 0;
         loop {
             let mut prefix = String::new();
-            for (n, a) in self.anchors.iter().enumerate() {
+            for (n, a) in needed.iter().enumerate() {
                 match list {
                     Some(c) => prefix.push_str(&format!("{:c$}- &{a} ~\n", "")),
                     None => prefix.push_str(&format!("assetlint-anchor-{n}: &{a} ~\n")),
@@ -419,11 +449,27 @@ impl Streamer<'_> {
             let at = |span: &Span| span.start.max(p) - p + start..span.end.max(p) - p + start;
             if let Err(Event::Problem(e)) = result {
                 if e.message.contains("unknown anchor") {
-                    if let Some(name) = alias_at(&text, e.span.start) {
-                        if !self.anchors.iter().any(|a| a == name) {
-                            self.anchors.push(name.to_string());
-                            continue;
+                    let unknown = aliases_in(&text[p..])
+                        .find(|(_, n)| !needed.iter().any(|a| a.as_str() == *n));
+                    if let Some((star, name)) = unknown {
+                        tries += 1;
+                        if tries > MAX_ALIAS_RETRIES {
+                            emit(stream::problem(
+                                &self.w,
+                                Code::LimitExceeded,
+                                start + star..start + star + 1 + name.len(),
+                                format!(
+                                    "a list item refers to more than {MAX_ALIAS_RETRIES} anchors of earlier items"
+                                ),
+                                "one alias too many; the reading stopped".into(),
+                            ));
+                            return Err(Stop);
                         }
+                        if self.anchors.len() < MAX_ANCHORS && name.len() <= MAX_ANCHOR_NAME {
+                            self.anchors.insert(name.to_string());
+                        }
+                        needed.push(name.to_string());
+                        continue;
                     }
                 }
                 emit(stream::problem(
@@ -454,7 +500,7 @@ impl Streamer<'_> {
                     "this alias (and any later one) was read as an empty value; write the value out".into(),
                 ));
             }
-            let dummies = self.anchors.len();
+            let dummies = needed.len();
             let values: Vec<Spanned<RawValue>> =
                 match (roots.into_iter().next().map(|r| r.value), list) {
                     (Some(RawValue::List(items)), Some(_)) => {
@@ -517,9 +563,12 @@ impl Streamer<'_> {
                 if pos - start > MAX_ITEM {
                     emit(stream::problem(
                         &self.w,
-                        Code::ParseError,
+                        Code::LimitExceeded,
                         start..start + 1,
-                        format!("a list item is larger than {} MiB", MAX_ITEM >> 20),
+                        format!(
+                            "a list item is larger than the {} MiB item limit",
+                            MAX_ITEM >> 20
+                        ),
                         "this item was not read".into(),
                     ));
                     return Ok(Err(Stop));
@@ -680,22 +729,17 @@ impl Streamer<'_> {
     }
 }
 
-/// The name of the first alias (`*name`) at or after byte `at`, else the
-/// last before it.
-fn alias_at(text: &str, at: usize) -> Option<&str> {
-    let mut at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    let star = text[at..]
-        .find('*')
-        .map(|i| at + i)
-        .or_else(|| text[..at].rfind('*'))?;
-    let name = &text[star + 1..];
-    let len = name
-        .find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}'))
-        .unwrap_or(name.len());
-    (len > 0).then(|| &name[..len])
+/// The offset and name of every alias (`*name`) in `text`, as far as a
+/// scan without parsing tells (a `*` inside a quoted string counts too;
+/// the parser's error does not say which alias it could not resolve).
+fn aliases_in(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    text.match_indices('*').filter_map(|(star, _)| {
+        let name = &text[star + 1..];
+        let len = name
+            .find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}'))
+            .unwrap_or(name.len());
+        (len > 0).then(|| (star, &name[..len]))
+    })
 }
 
 /// A [`Line`] from its text.
@@ -802,6 +846,28 @@ mod tests {
         }
         assert_eq!(m.byte(t.chars().count()), t.len());
         assert_eq!(m.byte(1000), t.len());
+    }
+
+    #[test]
+    fn nesting_past_the_limit_is_the_limit_not_a_crash() {
+        for text in [
+            "[".repeat(100_000),
+            format!("a: {}", "{b: ".repeat(100_000)),
+            (0..200)
+                .map(|i| format!("{:1$}- x:\n", "", i * 2))
+                .collect(),
+        ] {
+            let mut events = Vec::new();
+            YamlReader
+                .read("t.yaml".into(), &mut text.as_bytes(), &mut |e| {
+                    events.push(e)
+                })
+                .expect("in-memory read");
+            assert!(
+                matches!(&events[..], [Event::Problem(p)] if p.code == Code::LimitExceeded),
+                "{events:?}"
+            );
+        }
     }
 
     #[test]
