@@ -20,6 +20,8 @@ pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod discover;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod model;
 pub mod policy;
 pub mod read;

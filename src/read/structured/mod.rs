@@ -170,9 +170,17 @@ pub(crate) fn too_deep_error(snippet: &Snippet, span: Span) -> Event {
 /// A problem at `span`, trimmed to the text it marks (its code is set by
 /// the caller).
 fn located(snippet: &Snippet, span: Span, message: String, label: String) -> Event {
-    let len = snippet.text().len();
-    let start = span.start.min(len);
-    let mut end = span.end.clamp(start, len);
+    let text = snippet.text();
+    // A parser's position may fall inside a character: move back to its start.
+    let floor = |mut at: usize| {
+        at = at.min(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    let start = floor(span.start);
+    let mut end = floor(span.end).max(start);
     // Drop trailing line breaks and blanks from the marked text.
     while end > start && snippet.text()[start..end].ends_with(char::is_whitespace) {
         end = start + snippet.text()[start..end].trim_end().len();
@@ -409,6 +417,18 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), SHAPES.len());
+    }
+
+    #[test]
+    fn parse_error_inside_a_character_marks_that_character() {
+        let snippet = Snippet::whole("bom.xml".into(), "<a>ⴰ</a>".into());
+        // A parser reported a position inside the three bytes of `ⴰ` (3..6).
+        for span in [4..4, 5..5, 4..5] {
+            let Event::Problem(p) = parse_error(&snippet, span, "m".into(), "l".into()) else {
+                panic!("not a problem");
+            };
+            assert_eq!(p.span, 3..6);
+        }
     }
 
     #[test]
