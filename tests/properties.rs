@@ -255,7 +255,6 @@ proptest! {
         let plain: Vec<usize> = (0..devices.len()).collect();
         fs::write(&file, register(&devices, &plain, &[""])).unwrap();
         let before = fingerprints(&check(dir, &["--format", "json"], None));
-        prop_assert!(!before.is_empty());
 
         // Fisher–Yates with the generated indices.
         let mut order = plain.clone();
