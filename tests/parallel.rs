@@ -8,6 +8,8 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
+mod common;
+
 /// A register of `rows` devices whose ids start at `first` and repeat now
 /// and then, with the awkward rows a real one has.
 fn register(rows: usize, first: usize) -> String {
@@ -67,16 +69,7 @@ fn run(dir: &Path, threads: &str, format: &str) -> String {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    // The summary line ends with the run's time.
-    String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| match l.rfind(" in ") {
-            Some(at) if l.starts_with("checked ") => &l[..at],
-            _ => l,
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    common::without_run_time(&String::from_utf8(out.stdout).unwrap())
 }
 
 #[test]

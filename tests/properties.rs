@@ -25,6 +25,8 @@ use proptest::prelude::*;
 use proptest::sample::{select, Index};
 use proptest::test_runner::FileFailurePersistence;
 
+mod common;
+
 /// `cases` cases; a failing case is kept in
 /// `tests/properties.proptest-regressions` and tried first from then on.
 fn config(cases: u32) -> ProptestConfig {
@@ -289,15 +291,7 @@ proptest! {
                 &["--format", format, "--threads", &threads.to_string()],
                 Some(chunk),
             );
-            // The human summary line ends with the run's time.
-            report
-                .lines()
-                .map(|l| match l.rfind(" in ") {
-                    Some(at) if l.starts_with("checked ") => &l[..at],
-                    _ => l,
-                })
-                .collect::<Vec<_>>()
-                .join("\n")
+            common::without_run_time(&report)
         };
         prop_assert_eq!(run(threads), run(1));
     }

@@ -1,4 +1,6 @@
-//! Helpers shared by the integration tests.
+//! Helpers shared by the integration tests (each test crate uses some).
+
+#![allow(dead_code)]
 
 use std::fs;
 use std::path::Path;
@@ -15,4 +17,17 @@ pub fn copy_dir(from: &Path, to: &Path) {
             fs::copy(entry.path(), target).unwrap();
         }
     }
+}
+
+/// A report without the run's time, which ends the human summary line
+/// (`checked … in 0.02s`), so two runs' reports can be compared.
+pub fn without_run_time(report: &str) -> String {
+    report
+        .lines()
+        .map(|l| match l.rfind(" in ") {
+            Some(at) if l.starts_with("checked ") => &l[..at],
+            _ => l,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
